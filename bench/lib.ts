@@ -1,0 +1,31 @@
+// Shared benchmark helpers: percentiles, RSS, timing.
+import fs from 'node:fs';
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarize(ms: number[]): { p50: number; p99: number; n: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), n: s.length };
+}
+
+/** Resident set size of a process in MB (from /proc). */
+export function rssMB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export function fmt(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : String(n);
+}
+
+/** Prints one result line and returns it. */
+export function report(name: string, value: string, bar?: string): string {
+  const line = `${name.padEnd(52)} ${value}${bar ? `   (bar: ${bar})` : ''}`;
+  process.stdout.write(line + '\n');
+  return line;
+}

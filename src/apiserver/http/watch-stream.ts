@@ -1,0 +1,130 @@
+// Serving a watch over HTTP: chunked newline-delimited JSON frames, one per event, flushed
+// per event; bookmarks; timeoutSeconds; 410 Expired as an ERROR frame followed by close.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/types/index.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import { errors } from '../errors.js';
+import type { ListQuery, ResourceReader } from '../registry/reader.js';
+import { groupVersion, type ResourceInfo } from '../registry/resources.js';
+import type { CachedEvent } from '../storage/watch-cache.js';
+import type { OutputForm } from './negotiate.js';
+import { renderObject } from './respond.js';
+
+/** Counts open watches (a gauge by resource). */
+export interface WatchMetrics {
+  opened(resource: string): void;
+  closed(resource: string): void;
+}
+
+export interface ServeWatchOptions {
+  reader: ResourceReader;
+  info: ResourceInfo;
+  query: ListQuery;
+  form: OutputForm;
+  q: URLSearchParams;
+  clock: Clock;
+  logger: Logger;
+  metrics?: WatchMetrics;
+  /** Interval between bookmarks (ms). */
+  bookmarkMs?: number;
+  /** A watcher whose unsent output exceeds this many bytes is closed (it resumes from its last version). */
+  maxBufferedBytes?: number;
+}
+
+/**
+ * 1. parse timeout and bookmarks; 2. subscribe (410 when too old); 3. write each event as one
+ * line, reusing the cached serialization for plain JSON; 4. end on timeout, client close or cache reset.
+ */
+export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: ServeWatchOptions): Promise<void> {
+  const timeoutSeconds = Number(o.q.get('timeoutSeconds') ?? '0');
+  const bookmarks = o.q.get('allowWatchBookmarks') === 'true';
+  const maxBuffered = o.maxBufferedBytes ?? 64 * 1024 * 1024;
+  const gv = groupVersion(o.info);
+  let lastRV = o.query.resourceVersion ?? '0';
+  let closed = false;
+  let sub: { stop(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let bookmarkTimer: NodeJS.Timeout | undefined;
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    sub?.stop();
+    clearTimeout(timer);
+    clearInterval(bookmarkTimer);
+    o.metrics?.closed(o.info.resource);
+    res.end();
+  };
+
+  const started = () => {
+    if (res.headersSent) return;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-cache, private');
+    res.setHeader('Transfer-Encoding', 'chunked');
+    res.flushHeaders();
+  };
+
+  const send = (line: string) => {
+    if (closed) return;
+    started();
+    res.write(line);
+    if (res.writableLength > maxBuffered) {
+      o.logger.warn({ resource: o.info.resource }, 'watch client too slow, closing');
+      finish();
+    }
+  };
+
+  const frame = (type: string, ev: CachedEvent): string => {
+    if (o.form === 'object') {
+      if (ev.json === undefined || ev.type !== type) {
+        const obj = { apiVersion: gv, kind: o.info.kind, ...ev.obj } as KubeObject;
+        const json = JSON.stringify(obj);
+        if (ev.type === type) ev.json = json;
+        return `{"type":"${type}","object":${json}}\n`;
+      }
+      return `{"type":"${type}","object":${ev.json}}\n`;
+    }
+    const obj = { apiVersion: gv, kind: o.info.kind, ...ev.obj } as KubeObject;
+    return JSON.stringify({ type, object: renderObject(o.info.resource, obj, o.form, o.clock.now()) }) + '\n';
+  };
+
+  o.metrics?.opened(o.info.resource);
+  req.on('close', finish);
+  res.on('error', finish);
+
+  let result: { stop(): void } | 'expired';
+  try {
+    result = await o.reader.watch(o.query, {
+      onEvent: (type, ev) => {
+        lastRV = String(ev.rev);
+        send(frame(type, ev));
+      },
+      onClose: () => finish(),
+    });
+  } catch (err) {
+    o.metrics?.closed(o.info.resource);
+    closed = true;
+    throw err;
+  }
+  if (result === 'expired') {
+    // As upstream: a 200 stream carrying one ERROR event, then close, so clients relist.
+    const s = errors.expired(`too old resource version: ${o.query.resourceVersion} (${lastRV})`).status;
+    send(JSON.stringify({ type: 'ERROR', object: s }) + '\n');
+    finish();
+    return;
+  }
+  if (closed) {
+    result.stop();
+    return;
+  }
+  sub = result;
+  started();
+  if (timeoutSeconds > 0) timer = setTimeout(finish, timeoutSeconds * 1000);
+  if (bookmarks) {
+    bookmarkTimer = setInterval(() => {
+      send(JSON.stringify({ type: 'BOOKMARK', object: { kind: o.info.kind, apiVersion: gv, metadata: { resourceVersion: lastRV } } }) + '\n');
+    }, o.bookmarkMs ?? 30_000);
+  }
+}
