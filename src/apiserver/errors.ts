@@ -48,6 +48,7 @@ export const errors = {
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') => status(405, 'MethodNotAllowed', message),
   notAcceptable: (message: string) => status(406, 'NotAcceptable', message),
   unsupportedMediaType: (contentType: string) => status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${JSON.stringify(contentType)})`),
+  unsupportedBody: (contentType: string) => status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${JSON.stringify(contentType)})`),
   tooLarge: (message = 'the request is too large') => status(413, 'RequestEntityTooLarge', message),
   expired: (message: string) => status(410, 'Expired', message),
   gone: (message: string) => status(410, 'Gone', message),

@@ -66,6 +66,11 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
    * An `ERROR` event (e.g. 410 Expired) is yielded as-is; the caller decides to relist.
    */
   watch(namespace: string | undefined, opts: ListOptions, signal: AbortSignal): AsyncIterable<WatchEvent<T>>;
+  /**
+   * PUT of the whole object to a subresource other than status (e.g. namespaces/<name>/finalize).
+   * Optional: callers fall back to a merge PATCH of the subresource when absent.
+   */
+  updateSubresource?(namespace: string | undefined, obj: T, subresource: string, opts?: WriteOptions): Promise<T>;
   /** POST to a subresource (e.g. pods/binding, pods/eviction), returning the parsed reply. */
   createSubresource(namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<unknown>;
 }

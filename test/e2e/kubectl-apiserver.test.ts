@@ -14,7 +14,8 @@ before(async () => {
   etcd = await startEtcd();
   api = await startApiServerProcess(etcd.endpoint);
   k = new Kubectl(api.kubeconfig);
-  await k.ok(['create', 'namespace', 'e2e']);
+  // Manifests go as JSON; typed generators (`create namespace`) send protobuf, covered in kubectl-typed.test.ts.
+  await k.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: e2e\n');
 });
 after(async () => {
   k?.cleanup();
@@ -124,7 +125,7 @@ describe('kubectl basics', () => {
     const w = k.spawn(['get', 'configmaps', '-n', 'e2e', '-w']);
     try {
       await eventually(() => /ssa/.test(w.output()), 10_000, 'initial list');
-      await k.ok(['create', 'configmap', 'watched', '-n', 'e2e', '--from-literal=a=b']);
+      await k.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n  namespace: e2e\ndata:\n  a: b\n');
       await eventually(() => /^watched\s+1\s+/m.test(w.output()), 10_000, 'watched line');
     } finally {
       w.stop();

@@ -71,6 +71,10 @@ export function isYaml(contentType: string | undefined): boolean {
 
 /** Decodes a body as JSON (or YAML for YAML types); 400 with the parser's message when malformed. */
 export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+  const mt = mediaType(contentType);
+  if (mt && mt !== 'application/json' && !mt.endsWith('+json') && !isYaml(contentType) && mt !== 'text/plain' && mt !== '*/*') {
+    throw errors.unsupportedBody(mt);
+  }
   const text = buf.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty');
   if (jsonDepth(text) > MAX_DEPTH) throw errors.badRequest(`the request body is nested too deeply (more than ${MAX_DEPTH} levels)`);

@@ -3,10 +3,32 @@
 // parameter, then lets the server validate. Schemas come from the validation schema tables.
 import { createHash } from 'node:crypto';
 import type { ResourceTable } from '../registry/resources.js';
+import { patchMetaFor } from '../../api/patch/index.js';
 import { groupVersion } from '../registry/resources.js';
 
 /** Optional source of per-kind schemas (OpenAPI-style), for `kubectl explain`. */
 export type SchemaSource = (kind: string) => Record<string, unknown> | undefined;
+
+type SchemaNode = Record<string, unknown> & { properties?: Record<string, SchemaNode>; items?: SchemaNode; additionalProperties?: SchemaNode };
+
+/**
+ * Adds the strategic-merge extensions (`x-kubernetes-patch-strategy`, `-patch-merge-key`) that
+ * kubectl's client-side apply reads from OpenAPI, from the same strategy table the server merges with.
+ */
+export function withPatchExtensions(kind: string, node: SchemaNode, path: string[] = []): SchemaNode {
+  const out: SchemaNode = { ...node };
+  if (path.length) {
+    const meta = patchMetaFor(kind, path);
+    if (meta && (meta.merge || meta.retainKeys)) {
+      out['x-kubernetes-patch-strategy'] = [meta.merge ? 'merge' : '', meta.retainKeys ? 'retainKeys' : ''].filter(Boolean).join(',');
+      if (meta.mergeKey) out['x-kubernetes-patch-merge-key'] = meta.mergeKey;
+    }
+  }
+  if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, withPatchExtensions(kind, v, [...path, k])]));
+  // List items share their list's path (a container's env is spec.containers.env).
+  if (node.items) out.items = withPatchExtensions(kind, node.items, path);
+  return out;
+}
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -55,7 +77,7 @@ export class OpenApiV3 {
       paths[collection] = {
         post: { operationId: `create${r.kind}`, 'x-kubernetes-action': 'post', 'x-kubernetes-group-version-kind': gvk, parameters: params, requestBody: { content: { '*/*': { schema: ref } } }, responses: { '201': { content: { 'application/json': { schema: ref } } } } },
       };
-      const s = schemas?.(r.kind) ?? { type: 'object' };
+      const s = withPatchExtensions(r.kind, (schemas?.(r.kind) ?? { type: 'object' }) as SchemaNode);
       components[name] = {
         description: `${r.kind} (${groupVersion(r)})`,
         ...s,

@@ -1,9 +1,8 @@
 // REST handlers for resource requests: get/list/watch/create/update/patch/delete/deletecollection
 // and the subresources (status, scale, binding, eviction, finalize, log).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeleteOptions, KubeObject, Pod, Status } from '../../api/types/index.js';
-import { applyPatchByContentType } from '../../api/patch/index.js';
-import { applyPatch as serverSideApply } from '../../api/patch/apply.js';
+import type { DeleteOptions, KubeObject, Pod } from '../../api/types/index.js';
+import { applyConflictMessage, applyPatchByContentType, applyPatch as serverSideApply, PatchError, UnsupportedPatchError } from '../../api/patch/index.js';
 import { validateUnknownFields } from '../../api/validation/index.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { Clock } from '../../util/clock.js';
@@ -237,13 +236,12 @@ export class ResourceHandler {
         (cur) => {
           const out = serverSideApply(cur, clone(applied), { manager, force, kind: r.kind, subresource, now: this.d.clock.now() });
           if (out.conflicts?.length) {
-            const causes = out.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}": ${c.field}`, field: c.field }));
-            const s: Status = {
+            const causes = out.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"${c.apiVersion ? ` using ${c.apiVersion}` : ''}`, field: c.field }));
+            throw new StatusError({
               kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 409, reason: 'Conflict',
-              message: `Apply failed with ${causes.length} conflict${causes.length > 1 ? 's' : ''}: ${causes.map((c) => c.message).join(', ')}`,
+              message: applyConflictMessage(out.conflicts),
               details: { name: info.name, group: r.group || undefined, kind: r.resource, causes },
-            };
-            throw new StatusError(s);
+            });
           }
           const result = out.result as KubeObject;
           if (cur) result.metadata.resourceVersion = undefined;
@@ -276,12 +274,12 @@ export class ResourceHandler {
 
   private patchError(err: unknown, r: ResourceInfo, name: string): StatusError {
     if (err instanceof StatusError) return err;
-    const e = err as Error;
-    if (e?.name === 'UnsupportedPatchError') return errors.unsupportedMediaType(e.message);
-    if (e?.name === 'PatchError') {
-      return errors.invalid(r.kind, r.group, name, [{ reason: 'FieldValueInvalid', message: e.message }]);
+    if (err instanceof UnsupportedPatchError) return errors.unsupportedMediaType(err.contentType);
+    if (err instanceof PatchError) {
+      if (err.code === 400) return errors.badRequest(err.message);
+      return errors.invalid(r.kind, r.group, name, [{ reason: 'FieldValueInvalid', message: err.message }]);
     }
-    return errors.badRequest(e?.message ?? String(err));
+    return errors.badRequest((err as Error)?.message ?? String(err));
   }
 
   private async handleSubresource(req: IncomingMessage, res: ServerResponse, served: ServedResource, info: RequestInfo, q: URLSearchParams, user: UserInfo): Promise<void> {
@@ -356,8 +354,8 @@ export class ResourceHandler {
           name,
           (cur) => {
             const out = cur!;
+            // An empty list (not a missing one) records that finalization is done.
             out.spec = { ...((out.spec as object) ?? {}), finalizers };
-            if (!finalizers.length) delete (out.spec as { finalizers?: string[] }).finalizers;
             const rv = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
             out.metadata.resourceVersion = rv || undefined;
             return out;

@@ -189,6 +189,15 @@ export class ResourceReader {
     };
     const sub = this.d.cache.subscribe(fromRev, filter, sink, scope);
     if (sub !== 'expired') return sub;
+    // Older than the cache window: etcd may still have the history. A read at that revision
+    // tells whether it was compacted away.
+    try {
+      await this.d.storage.list(this.prefix, { revision: fromRev, limit: 1 });
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'Compacted') return 'expired';
+      if (err instanceof StorageError && err.code === 'Unavailable') throw errors.unavailable(`storage is unavailable: ${err.message}`);
+      throw err;
+    }
     return this.watchFromStorage(fromRev, filter, sink);
   }
 

@@ -154,7 +154,16 @@ export class ResourceStore {
       await this.admit(attrs);
       this.validate(typed);
       await this.validateAdmission(attrs);
-      // 7. reservations
+      // 7. reservations (an existing object is AlreadyExists, not a failed reservation)
+      if (this.strategy.beforeCreate && !generated) {
+        let existing: Versioned | undefined;
+        try {
+          existing = await this.d.storage.get(this.key(typed.metadata.namespace, name));
+        } catch (err) {
+          mapStorageError(this.info, name, err);
+        }
+        if (existing) throw errors.alreadyExists(this.info, name);
+      }
       const undo = await this.strategy.beforeCreate?.(typed, this.ctx(wc.dryRun));
       pruneMeta(typed);
       if (wc.dryRun) {

@@ -32,6 +32,11 @@ export const namespaceStrategy: Strategy = {
     ns.spec = { ...(ns.spec ?? {}), finalizers: ['kubernetes'] };
     ns.status = { phase: 'Active' };
   },
+  prepareForUpdate(obj, old) {
+    // spec.finalizers change only through /finalize, as upstream.
+    const ns = obj as Namespace;
+    ns.spec = { ...(ns.spec ?? {}), finalizers: [...((old as Namespace).spec?.finalizers ?? [])] };
+  },
   refuseDelete(obj) {
     return PROTECTED_NAMESPACES.has(obj.metadata.name ?? '') ? 'this namespace may not be deleted' : undefined;
   },
