@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     // 4. watch fan-out: 100 watchers x 1,000 events
     const watchers = 100;
     const events = 1000;
+    const writers = 16;
     const lrv = JSON.parse((await call(u, 'GET', '/api/v1/namespaces/fan/configmaps')).text).metadata.resourceVersion as string;
     const writtenAt = new Map<string, number>();
     const lags: number[] = [];
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     const f0 = performance.now();
     let n = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
+    await Promise.all(Array.from({ length: writers }, async () => {
       for (;;) {
         const i = n++;
         if (i >= events) return;

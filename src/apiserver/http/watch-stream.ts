@@ -66,9 +66,19 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
     res.flushHeaders();
   };
 
-  const send = (line: string) => {
+  let corked = false;
+  const send = (line: string | Buffer) => {
     if (closed) return;
     started();
+    // Events of one tick leave in one chunk.
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
     res.write(line);
     if (res.writableLength > maxBuffered) {
       o.logger.warn({ resource: o.info.resource }, 'watch client too slow, closing');
@@ -76,18 +86,12 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
     }
   };
 
-  const frame = (type: string, ev: CachedEvent): string => {
-    if (o.form === 'object') {
-      if (ev.json === undefined || ev.type !== type) {
-        const obj = { apiVersion: gv, kind: o.info.kind, ...ev.obj } as KubeObject;
-        const json = JSON.stringify(obj);
-        if (ev.type === type) ev.json = json;
-        return `{"type":"${type}","object":${json}}\n`;
-      }
-      return `{"type":"${type}","object":${ev.json}}\n`;
-    }
-    const obj = { apiVersion: gv, kind: o.info.kind, ...ev.obj } as KubeObject;
-    return JSON.stringify({ type, object: renderObject(o.info.resource, obj, o.form, o.clock.now()) }) + '\n';
+  const frame = (type: 'ADDED' | 'MODIFIED' | 'DELETED', ev: CachedEvent): string | Buffer => {
+    const obj = () => ({ apiVersion: gv, kind: o.info.kind, ...ev.obj }) as KubeObject;
+    if (o.form !== 'object') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now()) }) + '\n';
+    // Plain JSON frames are serialized once per event and type, then shared by every watcher.
+    ev.frames ??= {};
+    return (ev.frames[type] ??= Buffer.from(`{"type":"${type}","object":${JSON.stringify(obj())}}\n`));
   };
 
   o.metrics?.opened(o.info.resource);

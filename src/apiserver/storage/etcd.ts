@@ -7,6 +7,7 @@ import {
   type ListOpts,
   type ListResult,
   type Storage,
+  type StorageEvent,
   type StorageWatch,
   type Versioned,
   type WatchHandlers,
@@ -24,6 +25,9 @@ export interface EtcdStorageOptions {
   /** Deadline of unary etcd calls. */
   requestTimeoutMs?: number;
 }
+
+/** Keys read per etcd range request when a list has no limit. */
+const LIST_PAGE = 2000;
 
 /** Smallest key greater than every key with this prefix. */
 export function prefixEnd(prefix: string): Buffer {
@@ -55,6 +59,7 @@ export class EtcdStorage implements Storage {
     this.client = new Etcd3({
       hosts: opts.endpoints,
       dialTimeout: 3000,
+      grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 },
       // Unary calls fail after 5 s so a stalled etcd turns into a 503, never a hung request.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + (opts.requestTimeoutMs ?? 5000) }),
     });
@@ -101,24 +106,26 @@ export class EtcdStorage implements Storage {
     });
   }
 
+  /** Lists keys under `prefix`; an unlimited list is read in pages at one revision so no reply exceeds gRPC's message size. */
   async list(prefix: string, opts: ListOpts = {}): Promise<ListResult> {
     return this.timed('list', async () => {
-      const start = opts.startKey ?? prefix;
       const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-      const res = await this.client.kv.range({
-        key: Buffer.from(start),
-        range_end: prefixEnd(prefix),
-        revision: opts.revision ?? 0,
-        limit: limit ? limit + 1 : 0,
-      });
-      const revision = opts.revision || Number(res.header.revision);
-      const kvs = res.kvs;
-      let nextKey: string | undefined;
-      if (limit && kvs.length > limit) {
-        nextKey = kvs[limit]!.key.toString();
-        kvs.length = limit;
+      const page = limit || LIST_PAGE;
+      let start: Buffer = Buffer.from(opts.startKey ?? prefix);
+      const end = prefixEnd(prefix);
+      let revision = opts.revision ?? 0;
+      const items: Versioned[] = [];
+      for (;;) {
+        const res = await this.client.kv.range({ key: start, range_end: end, revision, limit: page + 1 });
+        if (!revision) revision = Number(res.header.revision);
+        const kvs = res.kvs;
+        const more = kvs.length > page;
+        const take = more ? kvs.slice(0, page) : kvs;
+        for (const kv of take) items.push(this.decode(kv));
+        if (!more) return { items, revision };
+        if (limit) return { items, revision, nextKey: kvs[page]!.key.toString() };
+        start = kvs[page]!.key;
       }
-      return { items: kvs.map((kv) => this.decode(kv)), revision, nextKey };
     });
   }
 
@@ -231,9 +238,15 @@ export class EtcdStorage implements Storage {
             try {
               if (ev.type === 'Put') {
                 const cur = this.decode(ev.kv);
-                const prev = ev.prev_kv ? this.decode(ev.prev_kv).obj : undefined;
                 const created = ev.kv.version === '1' || Number(ev.kv.version) === 1;
-                h.onEvent({ type: created ? 'ADDED' : 'MODIFIED', key: cur.key, obj: cur.obj, prev, rev: cur.rev });
+                const out: StorageEvent = { type: created ? 'ADDED' : 'MODIFIED', key: cur.key, obj: cur.obj, rev: cur.rev };
+                // The previous state matters only to filtered watchers: decode it on first use.
+                const prevKv = ev.prev_kv;
+                if (prevKv) {
+                  let memo: KubeObject | undefined;
+                  Object.defineProperty(out, 'prev', { enumerable: true, get: () => (memo ??= this.decode(prevKv).obj) });
+                }
+                h.onEvent(out);
               } else {
                 const rev = Number(ev.kv.mod_revision);
                 if (!ev.prev_kv) continue;

@@ -6,9 +6,10 @@ import type { Logger } from '../../util/logger.js';
 import type { Clock } from '../../util/clock.js';
 import type { Storage, StorageEvent, StorageWatch, Versioned } from './interface.js';
 
-/** An event as held in the window; `json` memoizes the serialized object for fan-out. */
+/** An event as held in the window; `frames` memoizes its serialized frames for fan-out. */
 export interface CachedEvent extends StorageEvent {
-  json?: string;
+  /** Serialized watch frames by event type, shared by every plain-JSON watcher. */
+  frames?: Partial<Record<'ADDED' | 'MODIFIED' | 'DELETED', Buffer>>;
 }
 
 /** Decides what a watcher sees of an event: pass it, drop it, or rewrite its type. */
