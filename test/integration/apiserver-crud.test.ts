@@ -320,3 +320,51 @@ describe('bad input', () => {
     await eventually(async () => (await req(u, 'GET', '/api/v1/namespaces/default')).status === 200, 30_000, 'recovery');
   });
 });
+
+describe('operations', () => {
+  test('health, readiness, version, metrics and discovery endpoints', async () => {
+    assert.equal((await req(u, 'GET', '/livez')).status, 200);
+    assert.equal((await req(u, 'GET', '/readyz')).status, 200);
+    const v = await req(u, 'GET', '/version');
+    assert.equal(v.body.major, '1');
+    const m = await req(u, 'GET', '/metrics');
+    assert.equal(m.status, 200);
+    assert.match(m.body, /apiserver_request_total\{verb="get",resource="pods",code="200"\} \d+/);
+    assert.match(m.body, /apiserver_request_duration_seconds_bucket/);
+    assert.match(m.body, /etcd_request_duration_seconds_bucket\{le="[^"]+",operation="get"\}/);
+    const agg = await req(u, 'GET', '/apis', undefined, { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
+    assert.match(agg.headers.get('content-type') ?? '', /as=APIGroupDiscoveryList/);
+    const apps = agg.body.items.find((g: any) => g.metadata.name === 'apps');
+    const deploy = apps.versions[0].resources.find((r: any) => r.resource === 'deployments');
+    assert.deepEqual(deploy.shortNames, ['deploy']);
+    assert.ok(deploy.subresources.some((s: any) => s.subresource === 'scale' && s.responseKind.kind === 'Scale'));
+    const legacy = await req(u, 'GET', '/api/v1');
+    assert.ok(legacy.body.resources.some((r: any) => r.name === 'pods/log'));
+  });
+
+  test('pods/log answers a clear error while no kubelet serves the node', async () => {
+    await req(u, 'POST', '/api/v1/namespaces/default/pods', pod('logless'));
+    const unbound = await req(u, 'GET', '/api/v1/namespaces/default/pods/logless/log');
+    assert.equal(unbound.status, 400);
+    assert.match(unbound.body.message, /does not have a host assigned/);
+    await req(u, 'POST', '/api/v1/namespaces/default/pods/logless/binding', { metadata: { name: 'logless' }, target: { name: 'ghost-node' } });
+    const r = await req(u, 'GET', '/api/v1/namespaces/default/pods/logless/log');
+    assert.equal(r.status, 503);
+    assert.match(r.body.message, /no kubelet is reachable for node ghost-node/);
+  });
+
+  test('overload gets 429 with Retry-After while the server keeps serving', async () => {
+    const small = await startApiServer({ etcd, maxRequestsInflight: 2, maxMutatingRequestsInflight: 2 });
+    try {
+      const rs = await Promise.all(Array.from({ length: 60 }, (_, i) => req(small.url, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `load-${i}` } })));
+      const limited = rs.filter((r) => r.status === 429);
+      assert.ok(limited.length > 0, 'some requests are refused');
+      assert.equal(limited[0]!.headers.get('retry-after'), '1');
+      assert.equal(limited[0]!.body.reason, 'TooManyRequests');
+      assert.ok(rs.every((r) => r.status === 201 || r.status === 429));
+      assert.equal((await req(small.url, 'GET', '/livez')).status, 200);
+    } finally {
+      await small.stop();
+    }
+  });
+});
