@@ -16,6 +16,7 @@ declare -A need=(
   [iptables]=iptables
   [conntrack]=conntrack
   [ip]=iproute2
+  [skopeo]=skopeo
   [curl]=curl
 )
 missing=()
