@@ -1,0 +1,38 @@
+// `kubets kubelet`: the node agent over CRI.
+import { clientsetFromKubeconfig } from '../client/rest.js';
+import { CriClient } from '../kubelet/cri/grpc-client.js';
+import { Kubelet } from '../kubelet/kubelet.js';
+import { realClock } from '../util/clock.js';
+import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
+import { newLogger } from '../util/logger.js';
+import { stopSignal } from '../util/signals.js';
+import os from 'node:os';
+
+export async function run(argv: string[]): Promise<number> {
+  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods'] });
+  const log = newLogger({ component: 'kubelet' });
+  const kubeconfig = flagOptional(f, 'kubeconfig');
+  if (!kubeconfig) throw new Error('--kubeconfig is required');
+  const nodeName = flagString(f, 'node-name', os.hostname()).toLowerCase();
+  const cri = new CriClient({ endpoint: flagString(f, 'container-runtime-endpoint', 'unix:///run/containerd/containerd.sock') });
+  const kubelet = new Kubelet({
+    clientset: clientsetFromKubeconfig(kubeconfig, `kubelet/${nodeName}`, log),
+    runtime: cri,
+    images: cri,
+    nodeName,
+    rootDir: flagString(f, 'root-dir', '/var/lib/kubets/kubelet'),
+    port: flagInt(f, 'port', 10250),
+    address: flagOptional(f, 'node-ip'),
+    clusterDNS: flagString(f, 'cluster-dns', '10.96.0.10').split(',').filter(Boolean),
+    clusterDomain: flagString(f, 'cluster-domain', 'cluster.local'),
+    podCIDR: flagOptional(f, 'pod-cidr'),
+    maxPods: flagInt(f, 'max-pods', 110),
+    clock: realClock,
+    logger: log,
+  });
+  const signal = stopSignal();
+  process.on('unhandledRejection', (err) => log.error({ err: (err as Error)?.stack ?? String(err) }, 'unhandled rejection'));
+  await kubelet.start(signal);
+  cri.close();
+  return 0;
+}

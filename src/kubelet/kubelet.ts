@@ -1,0 +1,316 @@
+// The kubelet: registers its Node and keeps its status and Lease fresh, watches the pods bound
+// to it, and drives each pod toward its spec through CRI (pod workers over a work queue), with
+// a relist loop that notices what the runtime changed, and an HTTP server for logs.
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { ConfigMap, Lease, Node, Pod, Secret } from '../api/types/index.js';
+import { ApiError, isNotFound, R, type Clientset } from '../client/index.js';
+import { newSharedInformerFactory } from '../client/cache/informer.js';
+import { keyOf, splitKey, type Informer } from '../client/cache/interfaces.js';
+import { EventRecorder } from '../client/events.js';
+import { newWorkQueue, runWorkers } from '../client/workqueue/queue.js';
+import type { Clock } from '../util/clock.js';
+import { rfc3339Micro } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { ImageService, RuntimeService } from './cri/runtime-service.js';
+import { buildNodeStatus, newNode, readHostFacts, type HostFacts } from './node-status.js';
+import type { BackoffState } from './pod-actions.js';
+import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, latestContainer, type RuntimePod } from './runtime-state.js';
+import { buildPodStatus, type WaitingReasons } from './status.js';
+import { killPod, removePod, syncPod } from './sync-pod.js';
+import { streamLog } from './logs.js';
+import { jsonEqual } from '../apiserver/registry/object-meta.js';
+
+export interface KubeletOptions {
+  clientset: Clientset;
+  runtime: RuntimeService;
+  images: ImageService;
+  nodeName: string;
+  rootDir: string;
+  logRoot?: string;
+  port: number;
+  address?: string;
+  clusterDNS: string[];
+  clusterDomain: string;
+  podCIDR?: string;
+  maxPods?: number;
+  clock: Clock;
+  logger: Logger;
+  /** Relist period (ms). */
+  relistMs?: number;
+}
+
+export class Kubelet {
+  private readonly o: KubeletOptions;
+  private readonly log: Logger;
+  private readonly backoff: BackoffState = new Map();
+  private readonly waiting = new Map<string, WaitingReasons>();
+  private readonly signatures = new Map<string, string>();
+  private runtimePods = new Map<string, RuntimePod>();
+  private facts!: HostFacts;
+  private runtimeVersion = '';
+  private pods!: Informer<Pod>;
+  private recorder!: EventRecorder;
+  private server?: http.Server;
+  port = 0;
+
+  constructor(o: KubeletOptions) {
+    this.o = o;
+    this.log = o.logger;
+  }
+
+  /** 1. runtime and node; 2. lease + status loops; 3. pod informer and workers; 4. relist; 5. HTTP. */
+  async start(signal: AbortSignal): Promise<void> {
+    const o = this.o;
+    this.recorder = new EventRecorder({ clientset: o.clientset, component: 'kubelet', host: o.nodeName, clock: o.clock, logger: this.log });
+    const v = await o.runtime.version();
+    this.runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+    this.facts = readHostFacts(o.rootDir, o.address);
+    await this.startServer();
+    await this.registerNode();
+    const loops = [
+      this.every(10_000, signal, () => this.renewLease()),
+      this.every(10_000, signal, () => this.updateNodeStatus()),
+    ];
+    // pods bound here
+    const factory = newSharedInformerFactory(o.clientset, { logger: this.log, clock: o.clock });
+    this.pods = factory.informerFor<Pod>(R.pods, { fieldSelector: `spec.nodeName=${o.nodeName}` });
+    const queue = newWorkQueue<string>({ clock: o.clock, baseDelayMs: 200, maxDelayMs: 30_000 });
+    const enqueue = (p: Pod) => queue.add(keyOf(p));
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: enqueue });
+    factory.start(signal);
+    await factory.waitForSync(signal);
+    await this.relist(queue.add.bind(queue));
+    loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
+    const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, 4, signal, this.log);
+    await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    await workers;
+    await Promise.all(loops);
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private async every(ms: number, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+    while (!signal.aborted) {
+      await fn().catch((e: Error) => this.log.warn({ err: e.message }, 'periodic task failed'));
+      await this.o.clock.sleep(ms, signal).catch(() => {});
+    }
+  }
+
+  private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    void this.recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, type, reason, message);
+  }
+
+  // ---- node ----
+
+  private async registerNode(): Promise<void> {
+    const nodes = this.o.clientset.resource<Node>(R.nodes);
+    const status = buildNodeStatus({ facts: this.facts, runtimeVersion: this.runtimeVersion, kubeletPort: this.port, maxPods: this.o.maxPods ?? 110, now: this.o.clock.now(), runtimeReady: true });
+    try {
+      await nodes.create(undefined, newNode(this.o.nodeName, status, this.o.podCIDR));
+      this.log.info({ node: this.o.nodeName }, 'registered node');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+      await this.updateNodeStatus();
+    }
+  }
+
+  private async updateNodeStatus(): Promise<void> {
+    const nodes = this.o.clientset.resource<Node>(R.nodes);
+    const cur = await nodes.get(undefined, this.o.nodeName);
+    let runtimeReady = true;
+    try {
+      await this.o.runtime.version();
+    } catch {
+      runtimeReady = false;
+    }
+    cur.status = buildNodeStatus({ facts: this.facts, runtimeVersion: this.runtimeVersion, kubeletPort: this.port, maxPods: this.o.maxPods ?? 110, now: this.o.clock.now(), prev: cur.status, runtimeReady });
+    await nodes.updateStatus(undefined, cur);
+  }
+
+  private async renewLease(): Promise<void> {
+    const leases = this.o.clientset.resource<Lease>(R.leases);
+    const spec = { holderIdentity: this.o.nodeName, leaseDurationSeconds: 40, renewTime: rfc3339Micro(this.o.clock.now()) };
+    try {
+      const cur = await leases.get('kube-node-lease', this.o.nodeName);
+      await leases.update('kube-node-lease', { ...cur, spec: { ...cur.spec, ...spec } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await leases.create('kube-node-lease', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.o.nodeName, namespace: 'kube-node-lease' }, spec });
+    }
+  }
+
+  // ---- runtime view ----
+
+  /** Lists what the runtime holds for kubets pods, grouped by pod uid; enqueues pods whose view changed. */
+  private async relist(enqueue: (key: string) => void): Promise<void> {
+    const rt = this.o.runtime;
+    const [sandboxes, containers] = await Promise.all([rt.listPodSandbox({ labels: { [LABEL_MANAGED]: 'true' } }), rt.listContainers({ labels: { [LABEL_MANAGED]: 'true' } })]);
+    const next = new Map<string, RuntimePod>();
+    const of = (labels: Record<string, string>) => {
+      const uid = labels[LABEL_POD_UID]!;
+      let rp = next.get(uid);
+      if (!rp) next.set(uid, (rp = { uid, name: labels[LABEL_POD_NAME] ?? '', namespace: labels[LABEL_POD_NAMESPACE] ?? '', sandboxes: [], containers: [] }));
+      return rp;
+    };
+    for (const s of sandboxes) of(s.labels).sandboxes.push(s);
+    for (const c of containers) {
+      const prev = this.runtimePods.get(c.labels[LABEL_POD_UID] ?? '')?.containers.find((x) => x.id === c.id);
+      // Exited containers do not change: reuse their last status instead of asking again.
+      const status = prev && prev.state === 'CONTAINER_EXITED' && c.state === 'CONTAINER_EXITED' ? prev : await rt.containerStatus(c.id).catch(() => undefined);
+      if (status) of(c.labels).containers.push(status);
+    }
+    for (const rp of next.values()) {
+      rp.sandboxes.sort((a, b) => b.createdAt - a.createdAt);
+      for (const s of rp.sandboxes) {
+        if (s.state !== 'SANDBOX_READY') continue;
+        const prevIp = this.runtimePods.get(rp.uid)?.sandboxes.find((x) => x.id === s.id)?.ip;
+        (s as { ip?: string }).ip = prevIp ?? (await rt.podSandboxStatus(s.id).catch(() => undefined))?.ip;
+      }
+      const sig = JSON.stringify([rp.sandboxes.map((s) => [s.id, s.state]), rp.containers.map((c) => [c.id, c.state, c.exitCode])]);
+      if (this.signatures.get(rp.uid) !== sig) {
+        this.signatures.set(rp.uid, sig);
+        enqueue(`${rp.namespace}/${rp.name}`);
+      }
+    }
+    // Runtime pods whose API object is gone (deleted while we were down, or force-deleted).
+    for (const rp of next.values()) {
+      const pod = this.pods.store.get(`${rp.namespace}/${rp.name}`);
+      if (!pod || pod.metadata.uid !== rp.uid) {
+        this.log.info({ pod: `${rp.namespace}/${rp.name}`, uid: rp.uid }, 'removing orphaned pod from the runtime');
+        await removePod(rp.uid, rp, this.deps()).catch((e: Error) => this.log.warn({ err: e.message }, 'orphan cleanup failed'));
+        this.signatures.delete(rp.uid);
+      }
+    }
+    this.runtimePods = next;
+  }
+
+  private deps() {
+    const o = this.o;
+    return {
+      runtime: o.runtime,
+      images: o.images,
+      objects: {
+        configMap: (ns: string, name: string) => o.clientset.resource<ConfigMap>(R.configmaps).get(ns, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+        secret: (ns: string, name: string) => o.clientset.resource<Secret>(R.secrets).get(ns, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+      },
+      rootDir: o.rootDir,
+      logRoot: o.logRoot ?? path.join(o.rootDir, 'logs'),
+      clusterDNS: o.clusterDNS,
+      clusterDomain: o.clusterDomain,
+      hostIP: this.facts.address,
+      clock: o.clock,
+      logger: this.log,
+      event: (p: Pod, t: 'Normal' | 'Warning', r: string, m: string) => this.event(p, t, r, m),
+      backoff: this.backoff,
+    };
+  }
+
+  /** The runtime view of one pod, read fresh. */
+  private async runtimePod(pod: Pod): Promise<RuntimePod> {
+    const rt = this.o.runtime;
+    const labels = { [LABEL_POD_UID]: pod.metadata.uid! };
+    const [sbs, cs] = await Promise.all([rt.listPodSandbox({ labels }), rt.listContainers({ labels })]);
+    const rp: RuntimePod = { uid: pod.metadata.uid!, name: pod.metadata.name!, namespace: pod.metadata.namespace!, sandboxes: sbs.sort((a, b) => b.createdAt - a.createdAt), containers: [] };
+    for (const s of rp.sandboxes) if (s.state === 'SANDBOX_READY') (s as { ip?: string }).ip = (await rt.podSandboxStatus(s.id).catch(() => undefined))?.ip;
+    for (const c of cs) {
+      const st = await rt.containerStatus(c.id).catch(() => undefined);
+      if (st) rp.containers.push(st);
+    }
+    return rp;
+  }
+
+  // ---- pod workers ----
+
+  /**
+   * 1. deleted pods: stop, remove, then delete the API object (grace 0);
+   * 2. otherwise sync the runtime, then write the status if it changed.
+   */
+  private async syncKey(key: string): Promise<{ requeueAfter?: number } | void> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.pods.store.get(key);
+    if (!pod) return;
+    const d = this.deps();
+    let rp = await this.runtimePod(pod);
+    if (pod.metadata.deletionTimestamp) {
+      await killPod(pod.metadata.uid!, rp, pod.metadata.deletionGracePeriodSeconds ?? 30, d, pod);
+      await removePod(pod.metadata.uid!, await this.runtimePod(pod), d);
+      try {
+        await this.o.clientset.resource<Pod>(R.pods).delete(namespace, name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+      } catch (err) {
+        if (!isNotFound(err) && !(err instanceof ApiError && err.code === 409)) throw err;
+      }
+      return;
+    }
+    const waiting = await syncPod(pod, rp, d);
+    this.waiting.set(pod.metadata.uid!, waiting);
+    rp = await this.runtimePod(pod);
+    await this.writeStatus(pod, rp, waiting);
+    const pendingBackoff = Object.keys(waiting).filter((n) => waiting[n]!.reason === 'CrashLoopBackOff' || waiting[n]!.reason === 'ErrImagePull');
+    if (pendingBackoff.length) {
+      const until = Math.min(...pendingBackoff.map((n) => this.backoff.get(`${pod.metadata.uid}/${n}`)?.until ?? this.o.clock.now() + 1000));
+      return { requeueAfter: Math.max(200, until - this.o.clock.now()) };
+    }
+  }
+
+  private async writeStatus(pod: Pod, rp: RuntimePod, waiting: WaitingReasons): Promise<void> {
+    const status = buildPodStatus(pod, rp, { now: this.o.clock.now(), hostIP: this.facts.address, waiting: waiting });
+    const stable = (s: unknown) => JSON.parse(JSON.stringify(s, (k, v) => (k === 'lastTransitionTime' || k === 'lastProbeTime' ? undefined : v)));
+    if (jsonEqual(stable(status), stable(pod.status ?? {}))) return;
+    try {
+      await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...pod, status });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  // ---- HTTP ----
+
+  private async startServer(): Promise<void> {
+    this.server = http.createServer((req, res) => void this.serve(req, res).catch((e: Error) => {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end(e.message);
+      } else res.end();
+    }));
+    await new Promise<void>((resolve) => this.server!.listen(this.o.port, '0.0.0.0', () => resolve()));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return void res.end('ok');
+    if (url.pathname === '/pods') {
+      res.setHeader('Content-Type', 'application/json');
+      return void res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.pods?.store.list() ?? [] }));
+    }
+    const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!m) {
+      res.statusCode = 404;
+      return void res.end('not found');
+    }
+    const [ns, name, container] = m.slice(1).map(decodeURIComponent) as [string, string, string];
+    const pod = this.pods.store.get(`${ns}/${name}`);
+    if (!pod) {
+      res.statusCode = 404;
+      return void res.end(`pod ${ns}/${name} not found`);
+    }
+    const rp = await this.runtimePod(pod);
+    const cur = latestContainer(rp, container);
+    const previous = url.searchParams.get('previous') === 'true';
+    const target = previous ? rp.containers.filter((c) => c.name === container && c.attempt < (cur?.attempt ?? 0)).sort((a, b) => b.attempt - a.attempt)[0] : cur;
+    if (!target) {
+      res.statusCode = 400;
+      return void res.end(previous ? `previous terminated container "${container}" in pod "${name}" not found` : `container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+    }
+    const logDir = path.join(this.deps().logRoot, `${ns}_${name}_${pod.metadata.uid}`);
+    const file = target.logPath || path.join(logDir, container, `${target.attempt}.log`);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/plain');
+    const ctl = new AbortController();
+    req.on('close', () => ctl.abort());
+    const num = (k: string) => (url.searchParams.get(k) !== null ? Number(url.searchParams.get(k)) : undefined);
+    await streamLog(file, res, { follow: url.searchParams.get('follow') === 'true', tailLines: num('tailLines'), sinceSeconds: num('sinceSeconds'), timestamps: url.searchParams.get('timestamps') === 'true' }, async () => (await this.o.runtime.containerStatus(target.id).catch(() => undefined))?.state === 'CONTAINER_RUNNING', () => this.o.clock.now(), ctl.signal);
+    res.end();
+  }
+}

@@ -1,0 +1,145 @@
+// The kubelet end to end: real etcd + apiserver + containerd + `kubets kubelet`; pods bound by
+// setting spec.nodeName (no scheduler). Every pod and sandbox is removed at the end.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { startEtcd, type EtcdFixture } from '../helpers/cluster.js';
+import { startApiServerProcess, startKubets, type ApiProcFixture, type ProcFixture } from '../helpers/processes.js';
+import { CRI_ENDPOINT, ensureRuntime, type RuntimeFixture } from '../helpers/containerd.js';
+import { eventually, req } from '../helpers/http.js';
+import { Kubectl } from '../helpers/kubectl.js';
+import { CriClient } from '../../src/kubelet/cri/grpc-client.js';
+import { freePort } from '../helpers/ports.js';
+
+const NODE = `e2e-node-${randomUUID().slice(0, 6)}`;
+const NS = 'kubelet-e2e';
+let etcd: EtcdFixture;
+let api: ApiProcFixture;
+let runtime: RuntimeFixture;
+let kubelet: ProcFixture;
+let root: string;
+let k: Kubectl;
+
+before(async () => {
+  runtime = await ensureRuntime();
+  etcd = await startEtcd();
+  api = await startApiServerProcess(etcd.endpoint);
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-kubelet-'));
+  const port = await freePort();
+  kubelet = startKubets(['kubelet', '--kubeconfig', api.kubeconfig, '--node-name', NODE, '--container-runtime-endpoint', CRI_ENDPOINT, '--root-dir', root, '--port', String(port), '--node-ip', '127.0.0.1', '--pod-cidr', '10.244.0.0/24'], { KUBETS_LOG_LEVEL: 'warn' });
+  await eventually(async () => (await req(api.url, 'GET', `/api/v1/nodes/${NODE}`)).status === 200, 30_000, `node registered: ${kubelet.output()}`);
+  await req(api.url, 'POST', '/api/v1/namespaces', { metadata: { name: NS } });
+  k = new Kubectl(api.kubeconfig);
+});
+
+after(async () => {
+  // Delete pods through the API (the kubelet tears them down), then stop everything.
+  if (api) {
+    const pods = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods`).catch(() => ({ body: { items: [] } }))).body.items ?? [];
+    for (const p of pods) await req(api.url, 'DELETE', `/api/v1/namespaces/${NS}/pods/${p.metadata.name}`, { gracePeriodSeconds: 1 }).catch(() => {});
+    await eventually(async () => ((await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods`)).body.items ?? []).length === 0, 30_000, 'pods gone').catch(() => {});
+  }
+  await kubelet?.stop();
+  // Whatever is left of this node's pods in the runtime goes too.
+  const cri = new CriClient({ endpoint: CRI_ENDPOINT });
+  for (const s of await cri.listPodSandbox({ labels: { 'io.kubernetes.pod.namespace': NS } }).catch(() => [])) {
+    await cri.stopPodSandbox(s.id).catch(() => {});
+    await cri.removePodSandbox(s.id).catch(() => {});
+  }
+  cri.close();
+  k?.cleanup();
+  await api?.stop();
+  await etcd?.stop();
+  await runtime?.stop();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('the node is Ready with capacity, addresses and runtime info', async () => {
+  const node = (await req(api.url, 'GET', `/api/v1/nodes/${NODE}`)).body;
+  assert.equal(node.status.conditions.find((c: any) => c.type === 'Ready').status, 'True');
+  assert.match(node.status.capacity.cpu, /^\d+$/);
+  assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\//);
+  await eventually(async () => (await req(api.url, 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${NODE}`)).status === 200, 15_000, 'lease');
+});
+
+test('a pod runs, serves HTTP on its pod IP, sees its env/configMap/secret, logs through kubectl, and is deleted gracefully', async () => {
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: 'cfg' }, data: { greeting: 'hello', 'file.txt': 'from-configmap' } });
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/secrets`, { metadata: { name: 'sec' }, stringData: { password: 's3cr3t' } });
+  const pod = {
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 2,
+      containers: [{
+        name: 'httpd', image: 'localhost:5000/busybox:v1',
+        command: ['sh', '-c', 'echo "greeting=$GREETING pw=$PASSWORD pod=$POD"; cat /etc/cfg/file.txt; echo; exec httpd -f -p 8080 -h /var/www'],
+        env: [
+          { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'greeting' } } },
+          { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'sec', key: 'password' } } },
+          { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        ],
+        volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'scratch', mountPath: '/scratch' }],
+      }],
+      volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }, { name: 'scratch', emptyDir: {} }],
+    },
+  };
+  const c = await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, pod);
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const running = await eventually(async () => {
+    const p = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/web`)).body;
+    return p.status?.phase === 'Running' && p.status.podIP ? p : undefined;
+  }, 60_000, 'pod Running');
+  assert.match(running.status.podIP, /^10\.244\.0\.\d+$/);
+  const cs = running.status.containerStatuses[0];
+  assert.equal(cs.ready, true);
+  assert.match(cs.containerID, /^containerd:\/\//);
+  assert.equal(running.status.conditions.find((x: any) => x.type === 'Ready').status, 'True');
+  const page = await eventually(async () => {
+    const r = await fetch(`http://${running.status.podIP}:8080/index.html`).catch(() => undefined);
+    return r?.ok ? r.text() : undefined;
+  }, 15_000, 'httpd answers');
+  assert.equal(page.trim(), 'v1');
+  const logs = await eventually(async () => {
+    const out = await k.run(['logs', 'web', '-n', NS]);
+    return out.code === 0 && /greeting=hello pw=s3cr3t pod=web/.test(out.stdout) ? out.stdout : undefined;
+  }, 15_000, 'kubectl logs');
+  assert.match(logs, /from-configmap/);
+  const events = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.name%3Dweb`)).body.items.map((e: any) => e.reason);
+  assert.ok(events.includes('Started'), JSON.stringify(events));
+  const del = await k.run(['delete', 'pod', 'web', '-n', NS]);
+  assert.equal(del.code, 0, del.stderr);
+  assert.equal((await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/web`)).status, 404);
+  const cri = new CriClient({ endpoint: CRI_ENDPOINT });
+  try {
+    await eventually(async () => (await cri.listPodSandbox({ labels: { 'io.kubernetes.pod.uid': running.metadata.uid } })).length === 0, 15_000, 'sandbox removed');
+  } finally {
+    cri.close();
+  }
+});
+
+test('a crashing container restarts with back-off and reports its restart count and last state', async () => {
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, { metadata: { name: 'crash' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'localhost:5000/busybox:v1', command: ['sh', '-c', 'echo bye; exit 3'] }] } });
+  const p = await eventually(async () => {
+    const pod = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/crash`)).body;
+    const st = pod.status?.containerStatuses?.[0];
+    return st && st.restartCount >= 1 && st.lastState?.terminated?.exitCode === 3 ? pod : undefined;
+  }, 60_000, 'restart');
+  const st = p.status.containerStatuses[0];
+  assert.equal(p.status.phase, 'Running');
+  assert.ok(st.state.waiting?.reason === 'CrashLoopBackOff' || st.state.running || st.state.terminated, JSON.stringify(st.state));
+  const table = await k.ok(['get', 'pod', 'crash', '-n', NS]);
+  assert.match(table, /crash\s+0\/1\s+(CrashLoopBackOff|Error|Completed|Running)\s+\d+/);
+});
+
+test('a pod with restartPolicy Never that exits 0 Succeeds', async () => {
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, { metadata: { name: 'once' }, spec: { nodeName: NODE, restartPolicy: 'Never', containers: [{ name: 'c', image: 'localhost:5000/busybox:v1', command: ['sh', '-c', 'echo done'] }] } });
+  const p = await eventually(async () => {
+    const pod = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/once`)).body;
+    return pod.status?.phase === 'Succeeded' ? pod : undefined;
+  }, 60_000, 'Succeeded');
+  assert.equal(p.status.containerStatuses[0].state.terminated.exitCode, 0);
+  assert.equal(p.status.containerStatuses[0].state.terminated.reason, 'Completed');
+});
