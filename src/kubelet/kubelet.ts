@@ -20,6 +20,7 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, late
 import { buildPodStatus, type WaitingReasons } from './status.js';
 import { killPod, removePod, syncPod } from './sync-pod.js';
 import { streamLog } from './logs.js';
+import { Prober, realProbeRunner } from './prober.js';
 import { jsonEqual } from '../apiserver/registry/object-meta.js';
 
 export interface KubeletOptions {
@@ -53,6 +54,7 @@ export class Kubelet {
   private pods!: Informer<Pod>;
   private recorder!: EventRecorder;
   private server?: http.Server;
+  private prober!: Prober;
   port = 0;
 
   constructor(o: KubeletOptions) {
@@ -77,12 +79,24 @@ export class Kubelet {
     const factory = newSharedInformerFactory(o.clientset, { logger: this.log, clock: o.clock });
     this.pods = factory.informerFor<Pod>(R.pods, { fieldSelector: `spec.nodeName=${o.nodeName}` });
     const queue = newWorkQueue<string>({ clock: o.clock, baseDelayMs: 200, maxDelayMs: 30_000 });
+    this.prober = new Prober({
+      runner: realProbeRunner(o.runtime),
+      clock: o.clock,
+      logger: this.log,
+      onChange: (p) => queue.add(keyOf(p)),
+      onFailure: (p, c, _kind, message) => this.event(p, 'Warning', 'Unhealthy', message),
+      onRestart: async (p, c, st, kind) => {
+        this.event(p, 'Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`);
+        await o.runtime.stopContainer(st.id, p.spec.terminationGracePeriodSeconds ?? 30).catch(() => {});
+      },
+    });
     const enqueue = (p: Pod) => queue.add(keyOf(p));
     this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: enqueue });
     factory.start(signal);
     await factory.waitForSync(signal);
     await this.relist(queue.add.bind(queue));
     loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
+    loops.push(this.every(500, signal, async () => this.probeTick()));
     const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, 4, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
     await workers;
@@ -180,9 +194,26 @@ export class Kubelet {
         this.log.info({ pod: `${rp.namespace}/${rp.name}`, uid: rp.uid }, 'removing orphaned pod from the runtime');
         await removePod(rp.uid, rp, this.deps()).catch((e: Error) => this.log.warn({ err: e.message }, 'orphan cleanup failed'));
         this.signatures.delete(rp.uid);
+        this.prober?.forget(rp.uid);
       }
     }
     this.runtimePods = next;
+  }
+
+  /** Hands the prober every running container of the pods bound here. */
+  private probeTick(): void {
+    const list = [];
+    for (const rp of this.runtimePods.values()) {
+      const pod = this.pods.store.get(`${rp.namespace}/${rp.name}`);
+      if (!pod || pod.metadata.uid !== rp.uid || pod.metadata.deletionTimestamp) continue;
+      const containers = new Map<string, (typeof rp.containers)[0]>();
+      for (const c of pod.spec.containers) {
+        const cur = latestContainer(rp, c.name);
+        if (cur) containers.set(c.name, cur);
+      }
+      list.push({ pod, containers, podIP: rp.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.ip });
+    }
+    this.prober.tick(list);
   }
 
   private deps() {
@@ -254,7 +285,11 @@ export class Kubelet {
   }
 
   private async writeStatus(pod: Pod, rp: RuntimePod, waiting: WaitingReasons): Promise<void> {
-    const status = buildPodStatus(pod, rp, { now: this.o.clock.now(), hostIP: this.facts.address, waiting: waiting });
+    const probes = {
+      ready: (name: string) => this.prober.ready(pod, pod.spec.containers.find((c) => c.name === name)!, latestContainer(rp, name)),
+      started: (name: string) => this.prober.started(pod, pod.spec.containers.find((c) => c.name === name)!, latestContainer(rp, name)),
+    };
+    const status = buildPodStatus(pod, rp, { now: this.o.clock.now(), hostIP: this.facts.address, waiting, probes });
     const stable = (s: unknown) => JSON.parse(JSON.stringify(s, (k, v) => (k === 'lastTransitionTime' || k === 'lastProbeTime' ? undefined : v)));
     if (jsonEqual(stable(status), stable(pod.status ?? {}))) return;
     try {

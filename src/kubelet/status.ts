@@ -37,7 +37,13 @@ function previousOf(rp: RuntimePod | undefined, cur: ContainerStatus | undefined
   return prev ? stateOf(prev, undefined) : {};
 }
 
-function containerStatuses(pod: Pod, rp: RuntimePod | undefined, init: boolean, waiting: WaitingReasons): K8sContainerStatus[] {
+/** Probe verdicts: readiness and startup per running container (absent = no probe = true). */
+export interface ProbeView {
+  ready(containerName: string): boolean;
+  started(containerName: string): boolean;
+}
+
+function containerStatuses(pod: Pod, rp: RuntimePod | undefined, init: boolean, waiting: WaitingReasons, probes?: ProbeView): K8sContainerStatus[] {
   const specs = init ? pod.spec.initContainers ?? [] : pod.spec.containers;
   return specs.map((spec) => {
     const cur = latestContainer(rp, spec.name);
@@ -47,11 +53,11 @@ function containerStatuses(pod: Pod, rp: RuntimePod | undefined, init: boolean, 
       name: spec.name,
       state,
       lastState: previousOf(rp, cur),
-      ready: !init && running,
+      ready: !init && running && (probes ? probes.ready(spec.name) : true),
       restartCount: restartCountOf(cur),
       image: spec.image ?? '',
       imageID: cur?.imageRef ?? '',
-      started: running,
+      started: running && (probes ? probes.started(spec.name) : true),
     };
     if (cur) st.containerID = `containerd://${cur.id}`;
     if (init) st.ready = !!state.terminated && state.terminated.exitCode === 0;
@@ -69,10 +75,10 @@ function condition(type: string, ok: boolean, now: string, prev: Condition[] | u
  * 1. container and init container statuses; 2. phase (Pending/Running/Succeeded/Failed);
  * 3. conditions Initialized, ContainersReady, Ready, PodScheduled; 4. IPs and start time.
  */
-export function buildPodStatus(pod: Pod, rp: RuntimePod | undefined, o: { now: number; hostIP: string; waiting: WaitingReasons }): PodStatus {
+export function buildPodStatus(pod: Pod, rp: RuntimePod | undefined, o: { now: number; hostIP: string; waiting: WaitingReasons; probes?: ProbeView }): PodStatus {
   const now = rfc3339(o.now);
   const init = containerStatuses(pod, rp, true, o.waiting);
-  const app = containerStatuses(pod, rp, false, o.waiting);
+  const app = containerStatuses(pod, rp, false, o.waiting, o.probes);
   const initDone = init.every((s) => s.state?.terminated?.exitCode === 0);
   const policy = pod.spec.restartPolicy ?? 'Always';
   // phase, as upstream getPhase

@@ -143,3 +143,33 @@ test('a pod with restartPolicy Never that exits 0 Succeeds', async () => {
   assert.equal(p.status.containerStatuses[0].state.terminated.exitCode, 0);
   assert.equal(p.status.containerStatuses[0].state.terminated.reason, 'Completed');
 });
+
+test('readiness probe drives Ready; a failing liveness probe restarts the container', async () => {
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, {
+    metadata: { name: 'probed' },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      containers: [{
+        name: 'c', image: 'localhost:5000/busybox:v1',
+        command: ['sh', '-c', 'touch /tmp/alive; sleep 4; touch /tmp/ready; sleep 4; rm /tmp/alive; exec sleep 3600'],
+        readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+        livenessProbe: { exec: { command: ['test', '-f', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 2 },
+      }],
+    },
+  });
+  const readyOf = (p: any) => p.status?.conditions?.find((c: any) => c.type === 'Ready')?.status;
+  const notReadyWhileRunning = await eventually(async () => {
+    const p = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/probed`)).body;
+    return p.status?.phase === 'Running' ? p : undefined;
+  }, 60_000, 'Running');
+  assert.equal(readyOf(notReadyWhileRunning), 'False', 'not ready before the probe passes');
+  await eventually(async () => readyOf((await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/probed`)).body) === 'True', 30_000, 'Ready');
+  const restarted = await eventually(async () => {
+    const p = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/probed`)).body;
+    return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? p : undefined;
+  }, 60_000, 'liveness restart');
+  assert.ok(restarted);
+  const reasons = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.name%3Dprobed`)).body.items.map((e: any) => e.reason);
+  assert.ok(reasons.includes('Unhealthy') && reasons.includes('Killing'), JSON.stringify(reasons));
+});
