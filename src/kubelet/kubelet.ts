@@ -40,6 +40,8 @@ export interface KubeletOptions {
   logger: Logger;
   /** Relist period (ms). */
   relistMs?: number;
+  /** Pod workers running in parallel. */
+  workers?: number;
 }
 
 export class Kubelet {
@@ -97,7 +99,8 @@ export class Kubelet {
     await this.relist(queue.add.bind(queue));
     loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
     loops.push(this.every(500, signal, async () => this.probeTick()));
-    const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, 4, signal, this.log);
+    // Pods start in parallel: the runtime, not the kubelet, should be the limit.
+    const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 16, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
     await workers;
     await Promise.all(loops);
@@ -170,8 +173,8 @@ export class Kubelet {
     for (const s of sandboxes) of(s.labels).sandboxes.push(s);
     for (const c of containers) {
       const prev = this.runtimePods.get(c.labels[LABEL_POD_UID] ?? '')?.containers.find((x) => x.id === c.id);
-      // Exited containers do not change: reuse their last status instead of asking again.
-      const status = prev && prev.state === 'CONTAINER_EXITED' && c.state === 'CONTAINER_EXITED' ? prev : await rt.containerStatus(c.id).catch(() => undefined);
+      // The list carries each container's state: ask for the full status only when it changed.
+      const status = prev && prev.state === c.state ? prev : await rt.containerStatus(c.id).catch(() => undefined);
       if (status) of(c.labels).containers.push(status);
     }
     for (const rp of next.values()) {
