@@ -22,6 +22,7 @@ let runtime: RuntimeFixture;
 let kubelet: ProcFixture;
 let root: string;
 let k: Kubectl;
+let kubeletArgs: string[];
 
 before(async () => {
   runtime = await ensureRuntime();
@@ -29,7 +30,8 @@ before(async () => {
   api = await startApiServerProcess(etcd.endpoint);
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-kubelet-'));
   const port = await freePort();
-  kubelet = startKubets(['kubelet', '--kubeconfig', api.kubeconfig, '--node-name', NODE, '--container-runtime-endpoint', CRI_ENDPOINT, '--root-dir', root, '--port', String(port), '--node-ip', '127.0.0.1', '--pod-cidr', '10.244.0.0/24'], { KUBETS_LOG_LEVEL: 'warn' });
+  kubeletArgs = ['kubelet', '--kubeconfig', api.kubeconfig, '--node-name', NODE, '--container-runtime-endpoint', CRI_ENDPOINT, '--root-dir', root, '--port', String(port), '--node-ip', '127.0.0.1', '--pod-cidr', '10.244.0.0/24'];
+  kubelet = startKubets(kubeletArgs, { KUBETS_LOG_LEVEL: 'warn' });
   await eventually(async () => (await req(api.url, 'GET', `/api/v1/nodes/${NODE}`)).status === 200, 30_000, `node registered: ${kubelet.output()}`);
   await req(api.url, 'POST', '/api/v1/namespaces', { metadata: { name: NS } });
   k = new Kubectl(api.kubeconfig);
@@ -172,4 +174,30 @@ test('readiness probe drives Ready; a failing liveness probe restarts the contai
   assert.ok(restarted);
   const reasons = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.name%3Dprobed`)).body.items.map((e: any) => e.reason);
   assert.ok(reasons.includes('Unhealthy') && reasons.includes('Killing'), JSON.stringify(reasons));
+});
+
+test('a restarted kubelet adopts running containers, and cleans up pods deleted while it was down', async () => {
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, { metadata: { name: 'steady' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'localhost:5000/busybox:v1', command: ['sleep', '3600'] }] } });
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, { metadata: { name: 'doomed' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'localhost:5000/busybox:v1', command: ['sleep', '3600'] }] } });
+  const running = async (name: string) => (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/${name}`)).body;
+  const before = await eventually(async () => {
+    const p = await running('steady');
+    return p.status?.phase === 'Running' && (await running('doomed')).status?.phase === 'Running' ? p : undefined;
+  }, 60_000, 'both Running');
+  const doomedUid = (await running('doomed')).metadata.uid;
+  await kubelet.stop();
+  // While the kubelet is down: force-delete one pod straight from the API.
+  await req(api.url, 'DELETE', `/api/v1/namespaces/${NS}/pods/doomed`, { gracePeriodSeconds: 0 });
+  kubelet = startKubets(kubeletArgs, { KUBETS_LOG_LEVEL: 'warn' });
+  const cri = new CriClient({ endpoint: CRI_ENDPOINT });
+  try {
+    await eventually(async () => (await cri.listPodSandbox({ labels: { 'io.kubernetes.pod.uid': doomedUid } })).length === 0, 30_000, 'orphan removed');
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await running('steady');
+    assert.equal(after.status.containerStatuses[0].containerID, before.status.containerStatuses[0].containerID, 'same container');
+    assert.equal(after.status.containerStatuses[0].restartCount, 0);
+    assert.equal(after.status.phase, 'Running');
+  } finally {
+    cri.close();
+  }
 });
