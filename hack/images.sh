@@ -58,9 +58,10 @@ printf '#!/bin/sh\ntrap "exit 0" TERM INT\nwhile :; do sleep 3600 & wait $!; don
 chmod +x "$work/pause/pause"
 
 # 4. OCI layouts, pushed to the registry
-# Each image gets its own layout (the layout's index names one tag).
-bash lib/oci-image.sh "$work/v1" "$work/oci-busybox-v1" v1 '["/bin/sh"]' 'null'
-bash lib/oci-image.sh "$work/v2" "$work/oci-busybox-v2" v2 '["/bin/sh"]' 'null'
+# Each image gets its own layout (the layout's index names one tag). Like the public busybox
+# image, no entrypoint and `sh` as the default command, so `kubectl run -- sh -c ...` works.
+bash lib/oci-image.sh "$work/v1" "$work/oci-busybox-v1" v1 'null' '["sh"]'
+bash lib/oci-image.sh "$work/v2" "$work/oci-busybox-v2" v2 'null' '["sh"]'
 bash lib/oci-image.sh "$work/pause" "$work/oci-pause" 3.9 '["/pause"]' 'null'
 push() { skopeo copy --quiet --dest-tls-verify=false "oci:$1:$2" "docker://$REG/$3"; }
 push "$work/oci-busybox-v1" v1 busybox:v1

@@ -1,7 +1,14 @@
-// `kubets down`: stops what `kubets up` started (found by pid files in the state dir).
+// `kubets down`: stops what `kubets up` started and leaves the host clean — no processes,
+// sandboxes, mounts, CNI interfaces, network namespaces or iptables chains of ours.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CriClient } from '../kubelet/cri/grpc-client.js';
+import { LABEL_MANAGED } from '../kubelet/runtime-state.js';
 import { flagString, parseFlags } from '../util/flags.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 function alive(pid: number): boolean {
   try {
@@ -12,39 +19,84 @@ function alive(pid: number): boolean {
   }
 }
 
+/** SIGTERM (process group first), then SIGKILL after `graceMs`. */
+async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
+  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    process.kill(pid, 'SIGTERM');
+  }
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+}
+
+async function stopPidFile(file: string, out: NodeJS.WritableStream): Promise<void> {
+  if (!fs.existsSync(file)) return;
+  const pid = Number(fs.readFileSync(file, 'utf8'));
+  if (alive(pid)) {
+    out.write(`stopping ${path.basename(file, '.pid')} (pid ${pid})\n`);
+    await stopPid(pid);
+  }
+  fs.rmSync(file, { force: true });
+}
+
+function quiet(cmd: string, args: string[]): void {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+  } catch {
+    /* nothing to undo */
+  }
+}
+
+/**
+ * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI;
+ * 3. the proxy's iptables chains; 4. containerd and the registry when our scripts started them;
+ * 5. the CNI bridge, IPAM state and leftover mounts.
+ */
 export async function run(argv: string[]): Promise<number> {
   const f = parseFlags(argv, { known: ['state-dir'] });
-  const runDir = path.join(path.resolve(flagString(f, 'state-dir', '/var/lib/kubets')), 'run');
-  if (!fs.existsSync(runDir)) {
-    process.stdout.write('nothing to stop\n');
-    return 0;
-  }
-  // 1. the supervisor itself first, so it does not restart its children
-  const files = fs.readdirSync(runDir).filter((n) => n.endsWith('.pid'));
-  const order = [...files.filter((n) => n === 'up.pid'), ...files.filter((n) => n !== 'up.pid' && n !== 'etcd.pid'), ...files.filter((n) => n === 'etcd.pid')];
-  for (const file of order) {
-    const pid = Number(fs.readFileSync(path.join(runDir, file), 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) {
-      fs.rmSync(path.join(runDir, file), { force: true });
-      continue;
-    }
-    process.stdout.write(`stopping ${file.replace(/\.pid$/, '')} (pid ${pid})\n`);
+  const stateDir = path.resolve(flagString(f, 'state-dir', '/var/lib/kubets'));
+  const runDir = path.join(stateDir, 'run');
+  const out = process.stdout;
+  // 1. processes
+  await stopPidFile(path.join(runDir, 'up.pid'), out);
+  if (fs.existsSync(runDir)) for (const file of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid'))) await stopPidFile(path.join(runDir, file), out);
+  // 2. sandboxes (containers go with them)
+  if (fs.existsSync('/run/containerd/containerd.sock')) {
+    const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock', timeoutMs: 60_000 });
     try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      process.kill(pid, 'SIGTERM');
-    }
-    const deadline = Date.now() + 15_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        process.kill(pid, 'SIGKILL');
+      const sandboxes = await cri.listPodSandbox({ labels: { [LABEL_MANAGED]: 'true' } });
+      if (sandboxes.length) out.write(`removing ${sandboxes.length} pod sandboxes\n`);
+      for (const s of sandboxes) {
+        await cri.stopPodSandbox(s.id).catch(() => {});
+        await cri.removePodSandbox(s.id).catch(() => {});
       }
+    } catch (err) {
+      out.write(`could not reach containerd: ${(err as Error).message}\n`);
+    } finally {
+      cri.close();
     }
-    fs.rmSync(path.join(runDir, file), { force: true });
   }
-  process.stdout.write('down\n');
+  // 3. iptables chains written by the proxy
+  out.write('removing service rules\n');
+  quiet(process.execPath, [path.join(here, '..', '..', 'bin', 'kubets'), 'proxy', '--cleanup']);
+  // 4. runtime daemons our scripts started
+  await stopPidFile('/run/kubets/registry.pid', out);
+  await stopPidFile('/run/kubets/containerd.pid', out);
+  // 5. network and mounts
+  quiet('ip', ['link', 'del', 'kubets0']);
+  fs.rmSync('/var/lib/cni/networks/kubets', { recursive: true, force: true });
+  const kubeletDir = path.join(stateDir, 'kubelet');
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(kubeletDir + '/'));
+  for (const m of mounts.sort().reverse()) quiet('umount', [m]);
+  out.write('down\n');
   return 0;
 }

@@ -1,36 +1,82 @@
-// `kubets up`: a cluster on this host in the foreground. Starts etcd (data under the state
-// dir) and the apiserver, writes the admin kubeconfig, waits until the API is ready, prints
-// what to type next, and stops everything on Ctrl-C / SIGTERM.
+// `kubets up`: a whole single-node cluster on this host, in the foreground. Starts containerd
+// and the local image registry (hack/ scripts), etcd, the apiserver, the controller-manager,
+// the scheduler, the kubelet, the proxy and the DNS addon; writes the admin kubeconfig; waits
+// until the node is Ready and DNS answers; prints what to type next; stops everything on
+// Ctrl-C / SIGTERM. State (etcd data, logs, pid files) lives in --state-dir.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Supervisor } from '../up/supervisor.js';
+import { promisify } from 'node:util';
+import { Supervisor, type ChildSpec } from '../up/supervisor.js';
 import { httpOk, waitFor } from '../up/wait.js';
 import { writeKubeconfigFile } from '../up/kubeconfig.js';
+import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
+import { RestClientset } from '../client/rest.js';
+import { R } from '../client/resources.js';
+import { ApiError } from '../client/interfaces.js';
+import type { KubeObject, Node } from '../api/types/index.js';
 import { realClock } from '../util/clock.js';
-import { flagInt, flagString, parseFlags } from '../util/flags.js';
+import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
 
+const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, '..', '..');
 /** The kubets executable of this build. */
-export const KUBETS_BIN = path.resolve(here, '..', '..', 'bin', 'kubets');
+export const KUBETS_BIN = path.join(ROOT, 'bin', 'kubets');
+
+/** Whether this build has a subcommand (a component another issue may not have landed yet). */
+function hasCommand(name: string): boolean {
+  return fs.existsSync(path.join(here, `${name}.js`));
+}
+
+/** First non-loopback IPv4 address of the host (not a pod address). */
+export function nodeAddress(): string {
+  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal && !a.address.startsWith('10.244.')) return a.address;
+  return '127.0.0.1';
+}
+
+async function ensure(cs: RestClientset, obj: KubeObject, ref: (typeof R)[keyof typeof R]): Promise<void> {
+  const client = cs.resource(ref);
+  try {
+    await client.create(obj.metadata.namespace, obj);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 409)) throw err;
+    const cur = await client.get(obj.metadata.namespace, obj.metadata.name!);
+    await client.update(obj.metadata.namespace, { ...obj, metadata: { ...obj.metadata, resourceVersion: cur.metadata.resourceVersion } }).catch(() => {});
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, { known: ['state-dir', 'node-name', 'etcd-port', 'apiserver-port', 'verbose'], booleans: ['verbose'] });
+  const f = parseFlags(argv, { known: ['state-dir', 'node-name', 'etcd-port', 'apiserver-port', 'node-ip', 'cluster-dns', 'verbose'], booleans: ['verbose'] });
   const stateDir = path.resolve(flagString(f, 'state-dir', '/var/lib/kubets'));
+  const nodeName = flagString(f, 'node-name', os.hostname()).toLowerCase();
+  const nodeIP = flagOptional(f, 'node-ip') ?? nodeAddress();
+  const clusterDNS = flagString(f, 'cluster-dns', '10.96.0.10');
   const etcdPort = flagInt(f, 'etcd-port', 2379);
   const apiPort = flagInt(f, 'apiserver-port', 8080);
   const out = process.stdout;
   const log = newLogger({ component: 'up' });
   const signal = stopSignal();
-  fs.mkdirSync(path.join(stateDir, 'run'), { recursive: true });
-  fs.writeFileSync(path.join(stateDir, 'run', 'up.pid'), String(process.pid));
-  const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir: path.join(stateDir, 'run'), logger: log, clock: realClock, out, echo: f.values.has('verbose') });
-  const waitOpts = { clock: realClock, out, timeoutMs: 60_000, signal };
-  out.write(`kubets up: state in ${stateDir}, logs in ${path.join(stateDir, 'logs')}\n`);
+  const runDir = path.join(stateDir, 'run');
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.writeFileSync(path.join(runDir, 'up.pid'), String(process.pid));
+  const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir, logger: log, clock: realClock, out, echo: f.values.has('verbose') });
+  const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => waitFor(what, check, { clock: realClock, out, timeoutMs, signal });
+  const kubeconfig = path.join(stateDir, 'kubeconfig');
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const kubets = (name: string, args: string[], ready?: ChildSpec['ready']): ChildSpec => ({ name, command: process.execPath, args: [KUBETS_BIN, name, ...args], env: { KUBETS_LOG_LEVEL: process.env.KUBETS_LOG_LEVEL ?? 'info' }, ready });
+  out.write(`kubets up: node ${nodeName} (${nodeIP}), state in ${stateDir}, logs in ${path.join(stateDir, 'logs')}\n`);
   try {
-    // 1. etcd
+    // 1. container runtime and images
+    out.write('preparing containerd and the local image registry\n');
+    const env = { ...process.env, KUBETS_STATE_DIR: stateDir };
+    await exec('bash', [path.join(ROOT, 'hack', 'containerd.sh')], { env });
+    await exec('bash', [path.join(ROOT, 'hack', 'images.sh')], { env });
+    // 2. etcd
     out.write('starting etcd\n');
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     await sup.start({
@@ -39,29 +85,54 @@ export async function run(argv: string[]): Promise<number> {
       args: ['--name', 'kubets', '--data-dir', path.join(stateDir, 'etcd'), '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
         '--listen-peer-urls', `http://127.0.0.1:${etcdPort + 1}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPort + 1}`,
         '--initial-cluster', `kubets=http://127.0.0.1:${etcdPort + 1}`, '--log-level', 'warn', '--logger', 'zap'],
-      ready: () => waitFor('etcd', () => httpOk(`${etcdUrl}/health`), waitOpts),
+      ready: () => wait('etcd', () => httpOk(`${etcdUrl}/health`)),
     }, signal);
-    // 2. apiserver
+    // 3. apiserver and the admin kubeconfig
     out.write('starting apiserver\n');
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await sup.start({
-      name: 'apiserver',
-      command: process.execPath,
-      args: [KUBETS_BIN, 'apiserver', '--etcd-servers', etcdUrl, '--insecure-bind-address', '127.0.0.1', '--insecure-port', String(apiPort)],
-      ready: () => waitFor('apiserver', () => httpOk(`${apiUrl}/readyz`), waitOpts),
-    }, signal);
-    // 3. kubeconfig
-    const kubeconfig = path.join(stateDir, 'kubeconfig');
+    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, '--insecure-bind-address', '127.0.0.1', '--insecure-port', String(apiPort), '--advertise-address', nodeIP], () => wait('apiserver', () => httpOk(`${apiUrl}/readyz`))), signal);
     writeKubeconfigFile(kubeconfig, { server: apiUrl });
-    out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get namespaces\n  kubectl apply -f examples/\n\nPress Ctrl-C to stop.\n`);
+    const cs = new RestClientset({ server: apiUrl, userAgent: 'kubets-up' });
+    // 4. control plane, node agent, networking (each when this build has it)
+    for (const [name, args] of [
+      ['controller-manager', ['--kubeconfig', kubeconfig, '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '24']],
+      ['scheduler', ['--kubeconfig', kubeconfig]],
+      ['kubelet', ['--kubeconfig', kubeconfig, '--node-name', nodeName, '--node-ip', nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', path.join(stateDir, 'kubelet'), '--cluster-dns', clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', '10.244.0.0/24']],
+      ['proxy', ['--kubeconfig', kubeconfig, '--hostname-override', nodeName, '--cluster-cidr', '10.244.0.0/16']],
+      // DNS binds the node address itself: a UDP socket on 0.0.0.0 would answer pods from the bridge address, which conntrack cannot map back to the Service IP.
+      ['dns', ['--kubeconfig', kubeconfig, '--listen', `${nodeIP}:53`, '--cluster-domain', 'cluster.local']],
+    ] as [string, string[]][]) {
+      if (!hasCommand(name)) {
+        out.write(`  (skipping ${name}: not part of this build yet)\n`);
+        continue;
+      }
+      out.write(`starting ${name}\n`);
+      await sup.start(kubets(name, args), signal);
+    }
+    // 5. cluster DNS service pointing at the node's DNS process
+    if (hasCommand('dns')) {
+      await ensure(cs, kubeDnsService(clusterDNS), R.services);
+      const eps = kubeDnsEndpoints(nodeIP, nodeName);
+      await ensure(cs, eps.endpoints, R.endpoints);
+      await ensure(cs, eps.slice, R.endpointslices);
+    }
+    // 6. node Ready
+    if (hasCommand('kubelet')) {
+      await wait(`node ${nodeName} Ready`, async () => {
+        const n = await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined);
+        return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      });
+    }
+    out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    cs.close();
   } catch (err) {
     out.write(`kubets up failed: ${(err as Error).message}\n`);
     await sup.stopAll();
+    fs.rmSync(path.join(runDir, 'up.pid'), { force: true });
     return 1;
   }
   out.write('stopping\n');
   await sup.stopAll();
-  fs.rmSync(path.join(stateDir, 'run', 'up.pid'), { force: true });
+  fs.rmSync(path.join(runDir, 'up.pid'), { force: true });
   return 0;
 }

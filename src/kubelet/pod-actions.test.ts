@@ -24,6 +24,7 @@ test('plan table', () => {
     { name: 'second init after the first succeeded', pod: pod({ initContainers: [{ name: 'i1' }, { name: 'i2' }] }), rp: rp([ctr('i1', 'CONTAINER_EXITED', 0, 0)]), want: { createSandbox: false, killPod: false, start: ['i2'] } },
     { name: 'app containers after all init', pod: pod({ initContainers: [{ name: 'i1' }] }), rp: rp([ctr('i1', 'CONTAINER_EXITED', 0, 0)]), want: { createSandbox: false, killPod: false, start: ['a'] } },
     { name: 'running init blocks apps', pod: pod({ initContainers: [{ name: 'i1' }] }), rp: rp([ctr('i1', 'CONTAINER_RUNNING')]), want: { createSandbox: false, killPod: false, start: [] } },
+    { name: 'a finished pod never runs again, even without a sandbox', pod: { ...pod({ restartPolicy: 'Never' }), status: { phase: 'Succeeded' } }, want: { createSandbox: false, killPod: false, start: [] } },
     { name: 'deletion kills', pod: pod({}, { deletionTimestamp: '2026-01-01T00:00:00Z' }), rp: rp([ctr('a', 'CONTAINER_RUNNING')]), want: { createSandbox: false, killPod: true, start: [] } },
   ];
   for (const c of cases) {

@@ -48,6 +48,11 @@ export function computePodActions(pod: Pod, rp: RuntimePod | undefined, backoff:
     actions.killPod = true;
     return actions;
   }
+  // A pod the API already reports finished never runs again (e.g. after its sandbox went away).
+  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+    actions.killPod = rp?.containers.some((c) => c.state === 'CONTAINER_RUNNING') ?? false;
+    return { ...actions, initDone: true };
+  }
   const ready = rp?.sandboxes.find((s) => s.state === 'SANDBOX_READY');
   if (!ready) {
     // A finished pod (all containers done, not restarting) needs no new sandbox.
