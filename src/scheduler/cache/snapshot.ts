@@ -1,0 +1,36 @@
+// The per-cycle snapshot: cloned NodeInfos refreshed incrementally from the cache.
+import type { Snapshot } from '../framework/interface.js';
+import type { NodeInfo } from '../framework/node-info.js';
+
+/** Contract: read-only to plugins; only `SchedulerCache.updateSnapshot` mutates it, between cycles. */
+export class ClusterSnapshot implements Snapshot {
+  nodeInfoMap = new Map<string, NodeInfo>();
+  nodeList: NodeInfo[] = [];
+  /** Position of each node in `nodeList`. */
+  nodeIndex = new Map<string, number>();
+  withAffinity: NodeInfo[] = [];
+  withRequiredAnti: NodeInfo[] = [];
+  imageCounts = new Map<string, number>();
+  /** Highest cache generation reflected here. */
+  generation = 0;
+
+  list(): NodeInfo[] { return this.nodeList; }
+  get(nodeName: string): NodeInfo | undefined { return this.nodeInfoMap.get(nodeName); }
+  havePodsWithAffinity(): NodeInfo[] { return this.withAffinity; }
+  havePodsWithRequiredAntiAffinity(): NodeInfo[] { return this.withRequiredAnti; }
+  imageNumNodes(image: string): number { return this.imageCounts.get(image) ?? 0; }
+  numNodes(): number { return this.nodeList.length; }
+}
+
+/** Builds a snapshot from NodeInfos (tests and benchmarks). */
+export function snapshotOf(nodes: NodeInfo[]): ClusterSnapshot {
+  const s = new ClusterSnapshot();
+  for (const n of nodes) {
+    s.nodeInfoMap.set(n.name, n);
+    s.nodeList.push(n);
+    if (n.podsWithAffinity.length) s.withAffinity.push(n);
+    if (n.podsWithRequiredAntiAffinity.length) s.withRequiredAnti.push(n);
+    for (const img of n.images.keys()) s.imageCounts.set(img, (s.imageCounts.get(img) ?? 0) + 1);
+  }
+  return s;
+}

@@ -1,0 +1,188 @@
+// InterPodAffinity: required pod affinity/anti-affinity (incoming and existing pods' terms) as a filter,
+// preferred terms as a score, all per topology domain.
+import type { Pod } from '../../api/types/core.js';
+import { MAX_NODE_SCORE, Status, type FilterPlugin, type Handle, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StateData } from '../framework/interface.js';
+import type { NodeInfo } from '../framework/node-info.js';
+import { termMatches, type AffinityTerm, type PodInfo } from '../framework/pod-info.js';
+import { MatchCache } from './helpers/match-cache.js';
+
+export const INTER_POD_AFFINITY = 'InterPodAffinity';
+export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
+export const ERR_REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
+export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+const PRE_FILTER_KEY = 'PreFilter' + INTER_POD_AFFINITY;
+const PRE_SCORE_KEY = 'PreScore' + INTER_POD_AFFINITY;
+
+/** Counts of matching pods per topology domain: topologyKey → value → count. */
+class Counts {
+  m = new Map<string, Map<string, number>>();
+  add(key: string, value: string, n: number): void {
+    let vs = this.m.get(key);
+    if (!vs) this.m.set(key, (vs = new Map()));
+    const v = (vs.get(value) ?? 0) + n;
+    if (v === 0) vs.delete(value);
+    else vs.set(value, v);
+    if (vs.size === 0) this.m.delete(key);
+  }
+  get(key: string, value: string | undefined): number { return value === undefined ? 0 : this.m.get(key)?.get(value) ?? 0; }
+  clone(): Counts { const c = new Counts(); for (const [k, vs] of this.m) c.m.set(k, new Map(vs)); return c; }
+}
+
+class PreFilterState implements StateData {
+  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo) {}
+  clone(): PreFilterState { return new PreFilterState(this.existingAnti.clone(), this.affinity.clone(), this.anti.clone(), this.pi); }
+}
+
+class PreScoreState implements StateData {
+  constructor(public topologyScore: Map<string, number>) {}
+  clone(): PreScoreState { return this; }
+}
+
+const labelOf = (ni: NodeInfo, key: string): string | undefined => ni.node?.metadata.labels?.[key];
+const pairOf = (ni: NodeInfo, key: string): string | undefined => {
+  const v = labelOf(ni, key);
+  return v === undefined ? undefined : `${key}=${v}`;
+};
+
+/** Existing pod's required anti-affinity terms that match the incoming pod → counts on its node's domains. */
+function addExistingAnti(c: Counts, existing: PodInfo, incoming: Pod, ni: NodeInfo, sign: number): void {
+  for (const t of existing.requiredAntiAffinity) {
+    if (!termMatches(t, incoming)) continue;
+    const v = labelOf(ni, t.topologyKey);
+    if (v !== undefined) c.add(t.topologyKey, v, sign);
+  }
+}
+
+/** Incoming pod's terms vs an existing pod: affinity counts only when every affinity term matches. */
+function addIncoming(st: { affinity: Counts; anti: Counts }, pi: PodInfo, existing: Pod, ni: NodeInfo, sign: number): void {
+  if (pi.requiredAffinity.length && pi.requiredAffinity.every((t) => termMatches(t, existing))) {
+    for (const t of pi.requiredAffinity) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.affinity.add(t.topologyKey, v, sign); }
+  }
+  for (const t of pi.requiredAntiAffinity) {
+    if (!termMatches(t, existing)) continue;
+    const v = labelOf(ni, t.topologyKey);
+    if (v !== undefined) st.anti.add(t.topologyKey, v, sign);
+  }
+}
+
+const terminating = (p: Pod): boolean => !!p.metadata.deletionTimestamp;
+
+function scoreTerms(terms: AffinityTerm[], target: Pod, ni: NodeInfo, sign: number, out: Map<string, number>): void {
+  for (const t of terms) {
+    if (!termMatches(t, target)) continue;
+    const p = pairOf(ni, t.topologyKey);
+    if (p) out.set(p, (out.get(p) ?? 0) + sign * t.weight);
+  }
+}
+
+/** Contract: PreFilter (+AddPod/RemovePod) + Filter + PreScore + Score (min-max normalised). */
+export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const cache = new MatchCache();
+  return {
+    name: INTER_POD_AFFINITY,
+    preFilter: (state, pod, pi) => {
+      const snap = handle.snapshot();
+      const st = new PreFilterState(new Counts(), new Counts(), new Counts(), pi);
+      // 1. existing pods' anti-affinity terms that select the incoming pod (memoised by term and labels)
+      for (const ni of snap.havePodsWithRequiredAntiAffinity()) {
+        for (const e of ni.podsWithRequiredAntiAffinity) {
+          if (terminating(e.pod)) continue;
+          for (const t of e.requiredAntiAffinity) {
+            if (!cache.matches(t.sig, pi.labelsKey, () => termMatches(t, pod))) continue;
+            const v = labelOf(ni, t.topologyKey);
+            if (v !== undefined) st.existingAnti.add(t.topologyKey, v, 1);
+          }
+        }
+      }
+      // 2. the incoming pod's terms: matching pods per node, counted once per node clone
+      if (pi.requiredAffinity.length || pi.requiredAntiAffinity.length) {
+        const allSig = pi.requiredAffinity.map((t) => t.sig).join('&');
+        for (const ni of snap.list()) {
+          if (ni.pods.length === 0) continue;
+          if (pi.requiredAffinity.length) {
+            const n = cache.count(ni, 'all:' + allSig, ni.pods, (e) => pi.requiredAffinity.every((t) => termMatches(t, e.pod)));
+            if (n) for (const t of pi.requiredAffinity) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.affinity.add(t.topologyKey, v, n); }
+          }
+          for (const t of pi.requiredAntiAffinity) {
+            const n = cache.count(ni, t.sig, ni.pods, (e) => termMatches(t, e.pod));
+            if (n) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.anti.add(t.topologyKey, v, n); }
+          }
+        }
+      }
+      state.write(PRE_FILTER_KEY, st);
+      return { status: Status.OK };
+    },
+    preFilterExtensions: {
+      addPod: (state, pod, toAdd, ni) => {
+        const st = state.read<PreFilterState>(PRE_FILTER_KEY);
+        if (st) { addExistingAnti(st.existingAnti, toAdd, pod, ni, 1); addIncoming(st, st.pi, toAdd.pod, ni, 1); }
+        return Status.OK;
+      },
+      removePod: (state, pod, toRemove, ni) => {
+        const st = state.read<PreFilterState>(PRE_FILTER_KEY);
+        if (st) { addExistingAnti(st.existingAnti, toRemove, pod, ni, -1); addIncoming(st, st.pi, toRemove.pod, ni, -1); }
+        return Status.OK;
+      },
+    },
+    filter: (state, pod, pi, ni) => {
+      const st = state.read<PreFilterState>(PRE_FILTER_KEY);
+      if (!st) return Status.error('InterPodAffinity: no prefilter state');
+      // affinity: every term's domain on this node must hold a matching pod, unless no pod matches
+      // anywhere and the pod matches its own terms (the first pod of a group).
+      if (pi.requiredAffinity.length) {
+        let ok = true;
+        for (const t of pi.requiredAffinity) {
+          if (st.affinity.get(t.topologyKey, labelOf(ni, t.topologyKey)) <= 0) { ok = false; break; }
+        }
+        if (!ok) {
+          const selfMatch = st.affinity.m.size === 0 && pi.requiredAffinity.every((t) => termMatches(t, pod) && labelOf(ni, t.topologyKey) !== undefined);
+          if (!selfMatch) return Status.unresolvable(ERR_REASON_AFFINITY);
+        }
+      }
+      for (const t of pi.requiredAntiAffinity) {
+        if (st.anti.get(t.topologyKey, labelOf(ni, t.topologyKey)) > 0) return Status.unschedulable(ERR_REASON_ANTI_AFFINITY);
+      }
+      if (st.existingAnti.m.size) {
+        for (const k of st.existingAnti.m.keys()) if (st.existingAnti.get(k, labelOf(ni, k)) > 0) return Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
+      }
+      return Status.OK;
+    },
+    preScore: (state, pod, pi) => {
+      const snap = handle.snapshot();
+      const hasPreferred = pi.preferredAffinity.length > 0 || pi.preferredAntiAffinity.length > 0;
+      const nodes = hasPreferred ? snap.list() : snap.havePodsWithAffinity();
+      const out = new Map<string, number>();
+      for (const ni of nodes) {
+        const pods = hasPreferred ? ni.pods : ni.podsWithAffinity;
+        for (const e of pods) {
+          if (terminating(e.pod)) continue;
+          // incoming pod's preferences about the existing pod
+          scoreTerms(pi.preferredAffinity, e.pod, ni, 1, out);
+          scoreTerms(pi.preferredAntiAffinity, e.pod, ni, -1, out);
+          // existing pod's preferences (and required affinity, hard weight 1) about the incoming pod
+          scoreTerms(e.preferredAffinity, pod, ni, 1, out);
+          scoreTerms(e.requiredAffinity, pod, ni, 1, out);
+          scoreTerms(e.preferredAntiAffinity, pod, ni, -1, out);
+        }
+      }
+      if (out.size === 0) return Status.SKIP;
+      state.write(PRE_SCORE_KEY, new PreScoreState(out));
+      return Status.OK;
+    },
+    score: (state, _pod, _pi, ni) => {
+      const st = state.read<PreScoreState>(PRE_SCORE_KEY);
+      if (!st) return 0;
+      let s = 0;
+      for (const [k, v] of Object.entries(ni.node?.metadata.labels ?? {})) s += st.topologyScore.get(`${k}=${v}`) ?? 0;
+      return s;
+    },
+    normalizeScore: (_s, _p, scores) => {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const s of scores) { min = Math.min(min, s.score); max = Math.max(max, s.score); }
+      const diff = max - min;
+      for (const s of scores) s.score = diff > 0 ? Math.floor((MAX_NODE_SCORE * (s.score - min)) / diff) : 0;
+    },
+  };
+}
