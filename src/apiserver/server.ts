@@ -140,6 +140,13 @@ export class ApiServer {
         if (!c) return [];
         await c.start();
         return c.list().items.map((v) => v.obj as PriorityClass);
+      }, async (name) => {
+        try {
+          return (await this.storeOf('priorityclasses', 'scheduling.k8s.io').get(undefined, name)) as PriorityClass;
+        } catch (err) {
+          if (err instanceof StatusError && err.code === 404) return undefined;
+          throw err;
+        }
       }),
       new DefaultTolerationSeconds(),
       ...(this.o.extraAdmission ?? []),

@@ -20,8 +20,9 @@ test('pod defaults', () => {
   assert.equal(s.enableServiceLinks, true);
   assert.equal(s.serviceAccountName, 'default');
   assert.equal(s.serviceAccount, 'default');
-  assert.equal(s.preemptionPolicy, 'PreemptLowerPriority');
-  assert.equal(s.priority, 0);
+  // Priority admission, not defaulting, sets these (from the PriorityClass).
+  assert.equal(s.preemptionPolicy, undefined);
+  assert.equal(s.priority, undefined);
   const c = s.containers[0]!;
   assert.equal(c.imagePullPolicy, 'IfNotPresent');
   assert.equal(c.terminationMessagePath, '/dev/termination-log');

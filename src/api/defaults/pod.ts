@@ -90,10 +90,11 @@ export function defaultPodSpec(spec: PodSpec): void {
   }
 }
 
-/** Pod-only defaults applied on create: preemption policy, priority, pending status. */
+/**
+ * Pod-only defaults applied on create. `priority` and `preemptionPolicy` are not defaulted here:
+ * Priority admission sets them from the PriorityClass (a defaulted 0 would read as user-set).
+ */
 export function defaultPodCreate(spec: PodSpec): void {
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  spec.priority ??= 0;
   // Upstream SetDefaults_Pod: requests default to limits when only limits are set.
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
     const r = c.resources;

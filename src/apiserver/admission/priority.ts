@@ -6,10 +6,12 @@ import type { AdmissionAttributes, AdmissionPlugin } from './interface.js';
 
 /** Lists the priority classes (from the watch cache). */
 export type PriorityClassLister = () => Promise<PriorityClass[]>;
+/** Reads one class from storage (a class created a moment ago may not be cached yet). */
+export type PriorityClassGetter = (name: string) => Promise<PriorityClass | undefined>;
 
 export class PriorityAdmission implements AdmissionPlugin {
   readonly name = 'Priority';
-  constructor(private readonly list: PriorityClassLister) {}
+  constructor(private readonly list: PriorityClassLister, private readonly get?: PriorityClassGetter) {}
 
   async admit(a: AdmissionAttributes): Promise<void> {
     if (a.operation !== 'CREATE' || a.resource.resource !== 'pods' || a.resource.group !== '' || a.subresource) return;
@@ -18,7 +20,7 @@ export class PriorityAdmission implements AdmissionPlugin {
     const name = pod.spec.priorityClassName;
     let pc: PriorityClass | undefined;
     if (name) {
-      pc = classes.find((c) => c.metadata.name === name);
+      pc = classes.find((c) => c.metadata.name === name) ?? (await this.get?.(name));
       if (!pc) throw errors.forbidden(a.resource, a.name, `no PriorityClass with name ${name} was found`);
     } else {
       pc = classes.filter((c) => c.globalDefault).sort((x, y) => x.value - y.value)[0];
