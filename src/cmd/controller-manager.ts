@@ -1,0 +1,34 @@
+// `kubets controller-manager`: all controllers in one process.
+import { clientsetFromKubeconfig } from '../client/rest.js';
+import { ControllerManager } from '../controllers/manager.js';
+import { realClock } from '../util/clock.js';
+import { flagBool, flagInt, flagOptional, flagString, parseDuration, parseFlags } from '../util/flags.js';
+import { newLogger } from '../util/logger.js';
+import { stopSignal } from '../util/signals.js';
+
+/** Runs until SIGINT/SIGTERM. */
+export async function run(argv: string[]): Promise<number | void> {
+  const f = parseFlags(argv, {
+    booleans: ['leader-elect'],
+    known: ['kubeconfig', 'cluster-cidr', 'node-cidr-mask-size', 'controllers', 'node-monitor-grace-period', 'port', 'bind-address', 'concurrent-workers', 'terminated-pod-gc-threshold', 'allocate-node-cidrs'],
+  });
+  const kubeconfig = flagOptional(f, 'kubeconfig') ?? process.env.KUBECONFIG;
+  if (!kubeconfig) throw new Error('--kubeconfig is required');
+  const logger = newLogger({ component: 'controller-manager' });
+  const grace = flagOptional(f, 'node-monitor-grace-period');
+  if (grace) parseDuration(grace);
+  const mgr = new ControllerManager({
+    clientset: clientsetFromKubeconfig(kubeconfig, 'kubets-controller-manager', logger),
+    clock: realClock,
+    logger,
+    controllers: flagString(f, 'controllers', '*'),
+    clusterCidr: flagOptional(f, 'cluster-cidr'),
+    nodeCidrMaskSize: flagInt(f, 'node-cidr-mask-size', 24),
+    leaderElect: flagBool(f, 'leader-elect', false),
+    port: flagInt(f, 'port', 10257),
+    bindAddress: flagString(f, 'bind-address', '127.0.0.1'),
+    workers: flagInt(f, 'concurrent-workers', 5),
+  });
+  await mgr.start(stopSignal());
+  return 0;
+}

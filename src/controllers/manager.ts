@@ -1,0 +1,135 @@
+// The controller-manager: builds every enabled controller over one set of shared informers,
+// runs them (optionally behind leader election) and serves /healthz and /metrics.
+import http from 'node:http';
+import os from 'node:os';
+import type { Clientset } from '../client/interfaces.js';
+import { newSharedInformerFactory } from '../client/cache/informer.js';
+import { newWorkQueue } from '../client/workqueue/queue.js';
+import { runLeaderElection } from '../client/leaderelection.js';
+import { EventRecorder } from '../client/events.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { Runnable } from '../util/signals.js';
+import type { ControllerContext } from './common/context.js';
+import { ControllerMetrics } from './common/metrics.js';
+import { enabledControllers } from './enabled.js';
+import { ReplicaSetController } from './replicaset/controller.js';
+import { DeploymentController } from './deployment/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
+import { EndpointSliceController } from './endpointslice/controller.js';
+import { ServiceAccountController } from './serviceaccount/controller.js';
+import { NodeIpamController } from './nodeipam/controller.js';
+import { NamespaceController } from './namespace/controller.js';
+
+/** Options of the manager, mirroring the command's flags. */
+export interface ManagerOptions {
+  clientset: Clientset;
+  clock: Clock;
+  logger: Logger;
+  /** `--controllers` value, default "*". */
+  controllers?: string;
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
+  leaderElect?: boolean;
+  identity?: string;
+  /** Port of /healthz and /metrics; 0 picks a free one; undefined serves nothing. */
+  port?: number;
+  bindAddress?: string;
+  workers?: number;
+}
+
+type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
+
+/** Every controller this build knows, by its upstream name. */
+export const CONTROLLERS: Record<string, Factory> = {
+  replicaset: (ctx) => new ReplicaSetController(ctx),
+  deployment: (ctx) => new DeploymentController(ctx),
+  endpoint: (ctx) => new EndpointsController(ctx),
+  endpointslice: (ctx) => new EndpointSliceController(ctx),
+  serviceaccount: (ctx) => new ServiceAccountController(ctx),
+  namespace: (ctx) => new NamespaceController(ctx),
+  nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
+};
+
+/** Contract: `start` runs until the signal aborts; `port` is set once the HTTP server listens. */
+export class ControllerManager implements Runnable {
+  readonly metrics = new ControllerMetrics();
+  port: number | undefined;
+  private healthy = false;
+
+  constructor(private readonly o: ManagerOptions) {}
+
+  /**
+   * Steps: 1. serve /healthz and /metrics; 2. with --leader-elect, wait for the
+   * kube-system/kube-controller-manager lease; 3. build the enabled controllers on fresh shared
+   * informers and run them until leadership ends or the signal aborts.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    const server = this.o.port !== undefined ? await this.serve(this.o.port, this.o.bindAddress ?? '127.0.0.1') : undefined;
+    try {
+      if (this.o.leaderElect) {
+        await runLeaderElection({
+          clientset: this.o.clientset, namespace: 'kube-system', name: 'kube-controller-manager',
+          identity: this.o.identity ?? `${os.hostname()}_${process.pid}`, clock: this.o.clock, logger: this.o.logger,
+          onStartedLeading: (s) => this.runControllers(s),
+        }, signal);
+      } else {
+        await this.runControllers(signal);
+      }
+    } finally {
+      server?.close();
+    }
+  }
+
+  /** Builds and runs the enabled controllers. */
+  async runControllers(signal: AbortSignal): Promise<void> {
+    const log = this.o.logger;
+    const informers = newSharedInformerFactory(this.o.clientset, { logger: log, clock: this.o.clock });
+    const ctx: ControllerContext = {
+      clientset: this.o.clientset, informers, clock: this.o.clock, logger: log, metrics: this.metrics, workers: this.o.workers,
+      recorder: new EventRecorder({ clientset: this.o.clientset, component: 'controller-manager', clock: this.o.clock, logger: log }),
+      newQueue: () => newWorkQueue<string>({ clock: this.o.clock }),
+    };
+    const names = enabledControllers(this.o.controllers ?? '*', Object.keys(CONTROLLERS));
+    const running: Promise<void>[] = [];
+    for (const name of names) {
+      const c = CONTROLLERS[name]!(ctx, this.o);
+      if (!c) {
+        log.info({ controller: name }, 'controller skipped (missing configuration)');
+        continue;
+      }
+      log.info({ controller: name }, 'starting controller');
+      running.push(c.start(signal).catch((e: unknown) => log.error({ controller: name, err: (e as Error).message }, 'controller failed')));
+    }
+    informers.start(signal);
+    this.healthy = true;
+    await Promise.all(running);
+    this.healthy = false;
+  }
+
+  private serve(port: number, host: string): Promise<http.Server> {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/healthz' || req.url === '/readyz' || req.url === '/livez') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      } else if (req.url === '/metrics') {
+        this.metrics.registry.metrics().then(
+          (m) => res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(m),
+          (e: Error) => res.writeHead(500).end(e.message),
+        );
+      } else res.writeHead(404).end('not found');
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        const a = server.address();
+        this.port = typeof a === 'object' && a ? a.port : port;
+        resolve(server);
+      });
+    });
+  }
+
+  /** Whether the controllers are running (for tests). */
+  isRunning(): boolean {
+    return this.healthy;
+  }
+}
