@@ -48,6 +48,14 @@ make_rootfs() {
   printf 'root:x:0:\nnobody:x:65534:\n' > "$dir/etc/group"
   printf '127.0.0.1 localhost\n' > "$dir/etc/hosts"
   echo "$version" > "$dir/VERSION"
+  # busybox-static is glibc-static: name lookups (wget http://web/) dlopen the NSS modules, so
+  # the image carries the host's matching glibc NSS libraries and an nsswitch.conf.
+  mkdir -p "$dir/lib/x86_64-linux-gnu" "$dir/lib64"
+  for lib in libc.so.6 libnss_dns.so.2 libnss_files.so.2 libresolv.so.2 ld-linux-x86-64.so.2; do
+    [[ -e "/lib/x86_64-linux-gnu/$lib" ]] && cp -L "/lib/x86_64-linux-gnu/$lib" "$dir/lib/x86_64-linux-gnu/$lib"
+  done
+  ln -sf ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$dir/lib64/ld-linux-x86-64.so.2"
+  printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$dir/etc/nsswitch.conf"
   echo "$version" > "$dir/var/www/index.html"
 }
 make_rootfs "$work/v1" v1
