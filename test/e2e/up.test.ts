@@ -61,6 +61,37 @@ test('the node is Ready and a pod resolves cluster names through the DNS Service
   assert.match(logs, /Name:\s+kubernetes\.default\.svc\.cluster\.local\s+Address:\s+10\.96\.0\.1/);
 });
 
+test('the web example rolls out, answers on its ClusterIP, NodePort and name, scales, updates and rolls back', async () => {
+  const examples = path.join(path.dirname(KUBETS), '..', 'examples');
+  await k.ok(['apply', '-f', path.join(examples, 'web.yaml')]);
+  const rollout = await k.run(['rollout', 'status', 'deployment/web', '--timeout=180s'], undefined, 200_000);
+  assert.equal(rollout.code, 0, rollout.stderr);
+  assert.match(rollout.stdout, /successfully rolled out/);
+  const ip = (await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+  const page = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+  assert.match(await eventually(() => page(`http://${ip}/`).catch(() => undefined), 15_000, 'ClusterIP'), /^v1\nserved by web-/);
+  const node = JSON.parse(await k.ok(['get', 'node', 'up-e2e', '-o', 'json']));
+  const nodeIP = node.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address;
+  assert.match(await eventually(() => page(`http://${nodeIP}:30080/`).catch(() => undefined), 15_000, 'NodePort'), /^v1/);
+  // From another pod, by name (cluster DNS + service rules).
+  await k.ok(['run', 'client', '--image=localhost:5000/busybox:v1', '--restart=Never', '--', 'sh', '-c', 'wget -qO- http://web.default.svc.cluster.local/ && wget -qO- http://web/']);
+  await eventually(async () => /Completed/.test(await k.ok(['get', 'pod', 'client'])), 120_000, 'client completes');
+  assert.match(await k.ok(['logs', 'client']), /^v1\nserved by web-.*\nv1\nserved by web-/s);
+  // Scale up and down.
+  await k.ok(['scale', 'deployment/web', '--replicas=5']);
+  await eventually(async () => (await k.ok(['get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}'])).trim() === '5', 120_000, '5 ready');
+  await k.ok(['scale', 'deployment/web', '--replicas=2']);
+  await eventually(async () => (await k.ok(['get', 'deploy', 'web', '-o', 'jsonpath={.status.replicas}'])).trim() === '2', 120_000, 'back to 2');
+  // Rolling update to v2, then undo.
+  await k.ok(['set', 'image', 'deployment/web', 'httpd=localhost:5000/busybox:v2']);
+  assert.equal((await k.run(['rollout', 'status', 'deployment/web', '--timeout=180s'], undefined, 200_000)).code, 0);
+  await eventually(async () => /^v2/.test(await page(`http://${ip}/`).catch(() => '')), 30_000, 'serves v2');
+  await k.ok(['rollout', 'undo', 'deployment/web']);
+  assert.equal((await k.run(['rollout', 'status', 'deployment/web', '--timeout=180s'], undefined, 200_000)).code, 0);
+  await eventually(async () => /^v1/.test(await page(`http://${ip}/`).catch(() => '')), 30_000, 'serves v1 again');
+  assert.match(await k.ok(['rollout', 'history', 'deployment/web']), /^3\s/m);
+});
+
 test('down leaves no processes, sandboxes, chains or bridge behind', async () => {
   const text = down();
   assert.match(text, /down/);
