@@ -1,6 +1,7 @@
 // Apiserver benchmark (prints figures; not a test). Real etcd on loopback, the apiserver as
 // its own process. Run: node --import tsx bench/apiserver/run.ts  (after npm run build)
 import http from 'node:http';
+import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../../test/helpers/cluster.js';
 import { startApiServerProcess } from '../../test/helpers/processes.js';
 import { fmt, report, rssMB, summarize } from '../lib.js';
@@ -147,6 +148,47 @@ async function main(): Promise<void> {
     const l = summarize(lags);
     lines.push(report('watch fan-out (100 watchers x 1,000 events)', `${fmt(delivered / secs, 0)} events/s delivered (${delivered}/${watchers * events}), lag p99 ${fmt(l.p99)} ms`, '>= 50,000 events/s'));
     for (const r of reqs) r.destroy();
+
+    // 5. fan-out capacity: the same 100 × 1,000, with the events written straight into etcd so the
+    //    apiserver's CPU goes to delivering them (what the watch cache must sustain).
+    const etcdClient = new Etcd3({ hosts: [etcd.endpoint] });
+    const lrv2 = JSON.parse((await call(u, 'GET', '/api/v1/namespaces/fan/configmaps?limit=1')).text).metadata.resourceVersion as string;
+    let delivered2 = 0;
+    let last2 = 0;
+    let done2: () => void = () => {};
+    const finished2 = new Promise<void>((r) => (done2 = r));
+    const reqs2: http.ClientRequest[] = [];
+    for (let i = 0; i < watchers; i++) {
+      reqs2.push(http.get(`${u}/api/v1/namespaces/fan/configmaps?watch=true&resourceVersion=${lrv2}`, (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          buf += c;
+          let j: number;
+          while ((j = buf.indexOf('\n')) >= 0) {
+            buf = buf.slice(j + 1);
+            delivered2++;
+            last2 = performance.now();
+            if (delivered2 === watchers * events) done2();
+          }
+        });
+      }));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const g0 = performance.now();
+    let m = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      for (;;) {
+        const i = m++;
+        if (i >= events) return;
+        const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `direct-${i}`, namespace: 'fan', uid: `u-${i}`, creationTimestamp: '2026-01-01T00:00:00Z' }, data: { v: 'x' } };
+        await etcdClient.put(`/registry/configmaps/fan/direct-${i}`).value(JSON.stringify(obj));
+      }
+    }));
+    await Promise.race([finished2, new Promise((r) => setTimeout(r, 60_000))]);
+    lines.push(report('watch fan-out capacity (events injected into etcd)', `${fmt(delivered2 / ((last2 - g0) / 1000), 0)} events/s delivered (${delivered2}/${watchers * events})`, '>= 50,000 events/s'));
+    for (const r of reqs2) r.destroy();
+    etcdClient.close();
   } finally {
     agent.destroy();
     await api.stop();
