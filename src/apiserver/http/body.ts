@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../errors.js';
+import { decodeK8sProtobuf, ProtobufDecodeError } from '../protobuf/decode.js';
 
 /** Upstream's request body limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -72,6 +73,14 @@ export function isYaml(contentType: string | undefined): boolean {
 /** Decodes a body as JSON (or YAML for YAML types); 400 with the parser's message when malformed. */
 export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
+  if (mt === 'application/vnd.kubernetes.protobuf') {
+    try {
+      return decodeK8sProtobuf(buf);
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw err.unsupportedKind ? errors.unsupportedBody(`${mt} (${err.message})`) : errors.badRequest(err.message);
+      throw err;
+    }
+  }
   if (mt && mt !== 'application/json' && !mt.endsWith('+json') && !isYaml(contentType) && mt !== 'text/plain' && mt !== '*/*') {
     throw errors.unsupportedBody(mt);
   }
