@@ -69,10 +69,10 @@ test('the web example rolls out, answers on its ClusterIP, NodePort and name, sc
   assert.match(rollout.stdout, /successfully rolled out/);
   const ip = (await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
   const page = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
-  assert.match(await eventually(() => page(`http://${ip}/`).catch(() => undefined), 15_000, 'ClusterIP'), /^v1\nserved by web-/);
+  assert.match(await eventually(() => page(`http://${ip}/`).catch(() => undefined), 60_000, 'ClusterIP'), /^v1\nserved by web-/);
   const node = JSON.parse(await k.ok(['get', 'node', 'up-e2e', '-o', 'json']));
   const nodeIP = node.status.addresses.find((a: { type: string }) => a.type === 'InternalIP').address;
-  assert.match(await eventually(() => page(`http://${nodeIP}:30080/`).catch(() => undefined), 15_000, 'NodePort'), /^v1/);
+  assert.match(await eventually(() => page(`http://${nodeIP}:30080/`).catch(() => undefined), 60_000, 'NodePort'), /^v1/);
   // From another pod, by name (cluster DNS + service rules).
   await k.ok(['run', 'client', '--image=localhost:5000/busybox:v1', '--restart=Never', '--', 'sh', '-c', 'wget -qO- http://web.default.svc.cluster.local/ && wget -qO- http://web/']);
   await eventually(async () => /Completed/.test(await k.ok(['get', 'pod', 'client'])), 120_000, 'client completes');
