@@ -2,7 +2,9 @@
 // limiting, request parsing, authentication, authorization, then the handlers (admission and
 // validation run inside the store on writes). Storage is etcd through a watch cache per resource.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { Namespace, Node, PriorityClass } from '../api/types/index.js';
@@ -14,10 +16,24 @@ import { PriorityAdmission } from './admission/priority.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { EtcdAllocator } from './allocator/allocator.js';
 import { intToIp, parseCidr } from './allocator/cidr.js';
-import { allowAll, insecureAuthenticator, type Authenticator, type Authorizer } from './auth.js';
+import type { UserInfo } from './admission/interface.js';
+import { NodeRestriction } from './admission/node-restriction.js';
+import { insecureAuthenticator, type AuthorizationDecision, type Authenticator, type Authorizer } from './auth.js';
+import { TokenFileAuthenticator } from './authn/token-file.js';
+import { UnionAuthenticator } from './authn/union.js';
+import { X509Authenticator } from './authn/x509.js';
+import { NODE_RULES } from './authz/bootstrap-policy.js';
+import { CachePodsByNode, CacheRbacSource, type PrefixedCache } from './authz/cache-source.js';
+import { NodeAuthorizer, nodeNameOf } from './authz/node.js';
+import { PolicyController } from './authz/policy-controller.js';
+import { RbacAuthorizer } from './authz/rbac.js';
+import { attributesOf, forbiddenReason, type AuthzAttributes } from './authz/rules.js';
+import { UnionAuthorizer } from './authz/union.js';
+import { answerReview, REVIEW_RESOURCES, type ReviewContext } from './reviews/reviews.js';
+import { serverTlsOptions } from '../util/tls.js';
 import { bootstrap, reconcileEndpoints, type BootstrapOptions } from './bootstrap.js';
 import { errors, StatusError } from './errors.js';
-import { decodeBody } from './http/body.js';
+import { decodeBody, readBody, requireObject } from './http/body.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
 import { LogProxy } from './http/log-proxy.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
@@ -36,8 +52,39 @@ import type { Storage } from './storage/interface.js';
 import { WatchCache } from './storage/watch-cache.js';
 import { schemaFor } from '../api/validation/index.js';
 
+/** The secure (HTTPS) listener and how it authenticates. */
+export interface SecureServingOptions {
+  /** 0 picks a free port. */
+  port: number;
+  bindAddress?: string;
+  /** PEM serving certificate (chain) and key. */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** PEM CA bundle for client certificates; no x509 authentication without it. */
+  clientCA?: string | Buffer;
+  /** Static bearer tokens (`--token-auth-file`). */
+  tokenAuthFile?: string;
+  /** Treat requests without credentials as system:anonymous (default false). */
+  anonymous?: boolean;
+}
+
+/** TLS client material for the apiserver's own outbound connections (etcd, kubelets). */
+export interface ClientTls {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
 export interface ApiServerOptions {
   etcdServers: string[];
+  /** Client certificate for etcd (`--etcd-cafile/--etcd-certfile/--etcd-keyfile`). */
+  etcdTls?: ClientTls;
+  /** Client certificate and CA for calls to kubelets. */
+  kubeletTls?: ClientTls;
+  /** HTTPS listener; when set, `url` is its address and the insecure port is off unless `insecure`. */
+  secure?: SecureServingOptions;
+  /** Serve the insecure loopback port (`port`/`bindAddress`) too; default: only without `secure`. */
+  insecure?: boolean;
   etcdPrefix?: string;
   bindAddress?: string;
   /** 0 picks a free port. */
@@ -54,7 +101,9 @@ export interface ApiServerOptions {
   watchCacheCapacity?: number;
   /** Storage override (tests); defaults to etcd. */
   storage?: Storage;
-  authenticator?: Authenticator;
+  /** Bearer authenticators tried after client certificates and static tokens (service-account JWTs). */
+  authenticators?: Authenticator[];
+  /** Overrides the secure port's Node+RBAC authorization. */
   authorizer?: Authorizer;
   extraAdmission?: AdmissionPlugin[];
 }
@@ -80,15 +129,25 @@ export class ApiServer {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly table = new ResourceTable(RESOURCES);
+  private readonly discovery = new ResourceTable([...RESOURCES, ...REVIEW_RESOURCES]);
   private readonly served = new Map<string, ServedResource>();
   private readonly caches: WatchCache[] = [];
   private storage!: Storage;
   private server: http.Server | undefined;
+  private insecureServer: http.Server | undefined;
+  private authn!: Authenticator;
+  private authz!: Authorizer;
+  private rbac!: RbacAuthorizer;
+  private reviews!: ReviewContext;
+  private policy: PolicyController | undefined;
   private handler!: ResourceHandler;
   private openapi!: OpenApiV3;
   private inflight = { readonly: 0, mutating: 0 };
   private endpointsTimer: NodeJS.Timeout | undefined;
+  /** The main address: the secure port when serving TLS, else the insecure one. */
   url = '';
+  /** The insecure loopback address when it is served. */
+  insecureUrl = '';
 
   constructor(opts: ApiServerOptions) {
     this.o = { etcdPrefix: '/registry', bindAddress: '127.0.0.1', port: 8080, maxRequestsInflight: 400, maxMutatingRequestsInflight: 200, ...opts };
@@ -109,7 +168,7 @@ export class ApiServer {
   async start(): Promise<string> {
     const random = this.o.random ?? Math.random;
     // 1. storage
-    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
+    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, tls: this.o.etcdTls, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
     // 2. allocators
     const svcCidr = parseCidr(this.o.serviceClusterIPRange ?? '10.96.0.0/12');
     const [portLo, portHi] = (this.o.serviceNodePortRange ?? '30000-32767').split('-').map(Number) as [number, number];
@@ -148,6 +207,7 @@ export class ApiServer {
           throw err;
         }
       }),
+      new NodeRestriction(),
       new DefaultTolerationSeconds(),
       ...(this.o.extraAdmission ?? []),
     ]);
@@ -162,9 +222,11 @@ export class ApiServer {
       this.served.set(this.key(r.group, r.version, r.resource), { info: r, store, reader });
     }
     for (const c of this.caches) void c.start();
+    this.setUpAuth();
     this.openapi = new OpenApiV3(this.table, schemaFor as SchemaSource);
     const logs = new LogProxy({
       logger: this.log,
+      tls: this.o.kubeletTls,
       getNode: async (name) => {
         try {
           return (await this.storeOf('nodes').get(undefined, name)) as Node;
@@ -187,33 +249,91 @@ export class ApiServer {
     app.use((req, res) => {
       void this.pipeline(req, res);
     });
-    this.server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, app);
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.o.port, this.o.bindAddress, () => resolve());
-    });
-    const addr = this.server.address() as AddressInfo;
-    this.url = `http://${this.o.bindAddress.includes(':') ? `[${this.o.bindAddress}]` : this.o.bindAddress}:${addr.port}`;
-    this.log.info({ url: this.url }, 'apiserver listening');
+    const httpOpts = { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 };
+    const sec = this.o.secure;
+    let advertisePort: number;
+    if (sec) {
+      this.server = https.createServer({ ...httpOpts, ...serverTlsOptions({ cert: sec.cert, key: sec.key, clientCA: sec.clientCA }) }, app);
+      const host = sec.bindAddress ?? '0.0.0.0';
+      advertisePort = await this.listen(this.server, sec.port, host);
+      this.url = `https://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : hostPort(host)}:${advertisePort}`;
+    }
+    if (!sec || this.o.insecure) {
+      this.insecureServer = http.createServer(httpOpts, app);
+      const port = await this.listen(this.insecureServer, this.o.port, this.o.bindAddress);
+      this.insecureUrl = `http://${hostPort(this.o.bindAddress)}:${port}`;
+      if (!sec) {
+        this.server = this.insecureServer;
+        this.insecureServer = undefined;
+        this.url = this.insecureUrl;
+        advertisePort = port;
+      }
+    }
+    this.log.info({ url: this.url, insecureUrl: this.insecureUrl || undefined }, 'apiserver listening');
     // 5. bootstrap (retried in the background while etcd is unreachable)
     const bo: BootstrapOptions = {
       store: (res, group) => this.storeOf(res, group),
       kubernetesServiceIP: intToIp(svcCidr.base + 1),
       advertiseAddress: this.o.advertiseAddress ?? '127.0.0.1',
-      advertisePort: addr.port,
+      advertisePort: advertisePort!,
       servicePort: 443,
       logger: this.log,
     };
     await this.bootstrapWithRetry(bo);
+    this.policy!.start();
     this.endpointsTimer = setInterval(() => void reconcileEndpoints(bo).catch((e: Error) => this.log.warn({ err: e.message }, 'kubernetes endpoints reconcile failed')), 10_000);
     this.endpointsTimer.unref();
     return this.url;
+  }
+
+  private listen(server: http.Server, port: number, host: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    });
+  }
+
+  /** Authentication union, Node+RBAC authorization, the policy controller and the review context. */
+  private setUpAuth(): void {
+    const cacheOf = (group: string, resource: string): PrefixedCache => {
+      const r = this.table.all.find((x) => x.resource === resource && x.group === group)!;
+      const prefix = storagePrefix(this.o.etcdPrefix, r);
+      return { cache: this.caches.find((c) => c.prefix === prefix)!, prefix };
+    };
+    const RG = 'rbac.authorization.k8s.io';
+    this.rbac = new RbacAuthorizer(new CacheRbacSource({
+      roles: cacheOf(RG, 'roles'), roleBindings: cacheOf(RG, 'rolebindings'), clusterRoles: cacheOf(RG, 'clusterroles'), clusterRoleBindings: cacheOf(RG, 'clusterrolebindings'),
+    }));
+    this.authz = this.o.authorizer ?? new UnionAuthorizer([new NodeAuthorizer(new CachePodsByNode(cacheOf('', 'pods'))), this.rbac]);
+    const sec = this.o.secure;
+    this.authn = new UnionAuthenticator({
+      authenticators: [
+        ...(sec?.clientCA ? [new X509Authenticator()] : []),
+        ...(sec?.tokenAuthFile ? [TokenFileAuthenticator.fromFile(sec.tokenAuthFile)] : []),
+        ...(this.o.authenticators ?? []),
+      ],
+      anonymous: sec?.anonymous ?? false,
+    });
+    this.reviews = {
+      authorizer: this.authz,
+      rulesFor: async (user: UserInfo, namespace: string) => {
+        const r = await this.rbac.rulesFor(user, namespace);
+        return nodeNameOf(user) ? { ...r, rules: [...NODE_RULES, ...r.rules] } : r;
+      },
+    };
+    this.policy = new PolicyController({
+      clusterRoles: this.storeOf('clusterroles', RG),
+      clusterRoleBindings: this.storeOf('clusterrolebindings', RG),
+      clusterRoleCache: cacheOf(RG, 'clusterroles'),
+      logger: this.log.child({ part: 'rbac' }),
+    });
   }
 
   private async bootstrapWithRetry(bo: BootstrapOptions): Promise<void> {
     for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
       try {
         await bootstrap(bo);
+        await this.policy!.ensureBootstrap();
         return;
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'bootstrap failed, retrying');
@@ -241,12 +361,16 @@ export class ApiServer {
         this.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
         admitted = true;
       }
-      // authentication and authorization
-      const user = await (this.o.authenticator ?? insecureAuthenticator).authenticate(req);
+      // authentication and authorization (the insecure loopback port is a cluster admin)
+      const secure = (req.socket as TLSSocket).encrypted === true;
+      const user = await (secure ? this.authn : insecureAuthenticator).authenticate(req);
       if (!user) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-      const decision = await (this.o.authorizer ?? allowAll).authorize(user, info);
-      if (!decision.allowed) throw errors.forbidden({ group: info.group, resource: info.resource }, info.name ?? '', `User "${user.username}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}"${info.namespace ? ` in the namespace "${info.namespace}"` : ''}`);
-      if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
+      const attrs = attributesOf(info);
+      const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
+      if (!decision.allowed) throw forbidden(user, attrs, decision.reason);
+      const review = info.isResourceRequest && this.discovery.find(info.group, info.version, info.resource) && !this.table.find(info.group, info.version, info.resource);
+      if (review) await this.review(req, res, info.resource, info.namespace, user, info.verb);
+      else if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
       else await this.nonResource(req, res, url);
     } catch (err) {
       const se = toStatusError(err);
@@ -269,6 +393,12 @@ export class ApiServer {
     }
   }
 
+  private async review(req: IncomingMessage, res: ServerResponse, resource: string, namespace: string | undefined, user: UserInfo, verb: string): Promise<void> {
+    if (verb !== 'create') throw errors.methodNotAllowed();
+    const body = requireObject(decodeBody(await readBody(req), req.headers['content-type']));
+    writeJSON(res, 201, await answerReview(this.reviews, resource, body, user, namespace));
+  }
+
   private async nonResource(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const accept = req.headers.accept;
@@ -287,11 +417,11 @@ export class ApiServer {
         res.setHeader('Content-Type', this.metrics.registry.contentType);
         return void res.end(await this.metrics.registry.metrics());
       case '/api':
-        if (wantsAggregatedDiscovery(accept)) return writeJSON(res, 200, aggregatedDiscovery(this.table, true), AGGREGATED_CONTENT_TYPE);
+        if (wantsAggregatedDiscovery(accept)) return writeJSON(res, 200, aggregatedDiscovery(this.discovery, true), AGGREGATED_CONTENT_TYPE);
         return writeJSON(res, 200, apiVersions(req.headers.host ?? this.url));
       case '/apis':
-        if (wantsAggregatedDiscovery(accept)) return writeJSON(res, 200, aggregatedDiscovery(this.table, false), AGGREGATED_CONTENT_TYPE);
-        return writeJSON(res, 200, apiGroupList(this.table));
+        if (wantsAggregatedDiscovery(accept)) return writeJSON(res, 200, aggregatedDiscovery(this.discovery, false), AGGREGATED_CONTENT_TYPE);
+        return writeJSON(res, 200, apiGroupList(this.discovery));
       case '/openapi/v3':
         return writeJSON(res, 200, this.openapi.index());
       case '/':
@@ -307,12 +437,12 @@ export class ApiServer {
     const m = /^\/api\/([^/]+)$/.exec(p) ?? /^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
     if (m) {
       const [group, version] = p.startsWith('/api/') ? ['', m[1]!] : [m[1]!, m[2]!];
-      const doc = apiResourceList(this.table, group, version);
+      const doc = apiResourceList(this.discovery, group, version);
       if (doc) return writeJSON(res, 200, doc);
     }
     const g = /^\/apis\/([^/]+)$/.exec(p);
     if (g) {
-      const doc = apiGroupDoc(this.table, g[1]!);
+      const doc = apiGroupDoc(this.discovery, g[1]!);
       if (doc) return writeJSON(res, 200, doc);
     }
     throw errors.notFoundPath(p);
@@ -327,10 +457,12 @@ export class ApiServer {
   /** Stops serving: closes watches, the listener and etcd. */
   async stop(): Promise<void> {
     clearInterval(this.endpointsTimer);
+    this.policy?.stop();
     for (const c of this.caches) c.stop();
-    if (this.server) {
-      this.server.closeAllConnections();
-      await new Promise<void>((r) => this.server!.close(() => r()));
+    for (const srv of [this.server, this.insecureServer]) {
+      if (!srv) continue;
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
     }
     await this.storage?.close();
   }
@@ -341,3 +473,14 @@ export class ApiServer {
   }
 }
 
+
+function hostPort(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The 403 upstream writes: `<resource> "<name>" is forbidden: User "u" cannot …[: reason]`. */
+function forbidden(user: UserInfo, a: AuthzAttributes, reason?: string): StatusError {
+  const why = forbiddenReason(user.username, a) + (reason ? `: ${reason}` : '');
+  if (!a.isResourceRequest) return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `forbidden: ${why}`, reason: 'Forbidden', details: {}, code: 403 });
+  return errors.forbidden({ group: a.apiGroup, resource: a.resource }, a.name ?? '', why);
+}
