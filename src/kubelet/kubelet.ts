@@ -2,6 +2,7 @@
 // to it, and drives each pod toward its spec through CRI (pod workers over a work queue), with
 // a relist loop that notices what the runtime changed, and an HTTP server for logs.
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ConfigMap, Lease, Node, Pod, Secret } from '../api/types/index.js';
@@ -21,6 +22,8 @@ import { buildPodStatus, type WaitingReasons } from './status.js';
 import { killPod, removePod, syncPod } from './sync-pod.js';
 import { streamLog } from './logs.js';
 import { Prober, realProbeRunner } from './prober.js';
+import { authenticateKubeletCaller, kubeletAttributes, SarKubeletAuthorizer, type KubeletAuthorizer } from './server-auth.js';
+import { serverTlsOptions } from '../util/tls.js';
 import { jsonEqual } from '../apiserver/registry/object-meta.js';
 
 export interface KubeletOptions {
@@ -42,6 +45,14 @@ export interface KubeletOptions {
   relistMs?: number;
   /** Pod workers running in parallel. */
   workers?: number;
+  /**
+   * HTTPS serving: certificate, key and the CA client certificates must chain to. When set the
+   * port speaks only TLS, every request needs a client certificate and is authorized through the
+   * apiserver (SubjectAccessReview on nodes/<subresource>); without it, plain HTTP, no auth.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; clientCA: string | Buffer };
+  /** Overrides the SubjectAccessReview authorizer (tests). */
+  authorizer?: KubeletAuthorizer;
 }
 
 export class Kubelet {
@@ -56,6 +67,7 @@ export class Kubelet {
   private pods!: Informer<Pod>;
   private recorder!: EventRecorder;
   private server?: http.Server;
+  private authorizer?: KubeletAuthorizer;
   private prober!: Prober;
   port = 0;
 
@@ -305,14 +317,33 @@ export class Kubelet {
   // ---- HTTP ----
 
   private async startServer(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.serve(req, res).catch((e: Error) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.guarded(req, res).catch((e: Error) => {
       if (!res.headersSent) {
         res.statusCode = 500;
         res.end(e.message);
       } else res.end();
-    }));
+    });
+    this.server = this.o.tls ? https.createServer(serverTlsOptions(this.o.tls), handler) : http.createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(this.o.port, '0.0.0.0', () => resolve()));
     this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** 1. authenticate the client certificate (401); 2. authorize via the apiserver (403); 3. serve. */
+  private async guarded(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.o.tls) {
+      const caller = await authenticateKubeletCaller(req);
+      if (!caller) {
+        res.statusCode = 401;
+        return void res.end('Unauthorized');
+      }
+      const attrs = kubeletAttributes(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname);
+      this.authorizer ??= this.o.authorizer ?? new SarKubeletAuthorizer({ clientset: this.o.clientset, nodeName: this.o.nodeName, clock: this.o.clock });
+      if (!(await this.authorizer.authorize(caller, attrs))) {
+        res.statusCode = 403;
+        return void res.end(`Forbidden (user=${caller.username}, verb=${attrs.verb}, resource=nodes, subresource(s)=[${attrs.subresource}])`);
+      }
+    }
+    return this.serve(req, res);
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
