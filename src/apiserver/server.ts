@@ -18,7 +18,8 @@ import { EtcdAllocator } from './allocator/allocator.js';
 import { intToIp, parseCidr } from './allocator/cidr.js';
 import type { UserInfo } from './admission/interface.js';
 import { NodeRestriction } from './admission/node-restriction.js';
-import { insecureAuthenticator, type AuthorizationDecision, type Authenticator, type Authorizer } from './auth.js';
+import { impersonate } from './authn/impersonation.js';
+import { allowAll, insecureAuthenticator, type AuthorizationDecision, type Authenticator, type Authorizer } from './auth.js';
 import { TokenFileAuthenticator } from './authn/token-file.js';
 import { UnionAuthenticator } from './authn/union.js';
 import { X509Authenticator } from './authn/x509.js';
@@ -363,8 +364,9 @@ export class ApiServer {
       }
       // authentication and authorization (the insecure loopback port is a cluster admin)
       const secure = (req.socket as TLSSocket).encrypted === true;
-      const user = await (secure ? this.authn : insecureAuthenticator).authenticate(req);
-      if (!user) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      const authenticated = await (secure ? this.authn : insecureAuthenticator).authenticate(req);
+      if (!authenticated) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      const user = req.headers['impersonate-user'] || req.headers['impersonate-group'] ? await impersonate(req, authenticated, secure ? this.authz : allowAll) : authenticated;
       const attrs = attributesOf(info);
       const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
       if (!decision.allowed) throw forbidden(user, attrs, decision.reason);

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Supervisor, type ChildSpec } from '../up/supervisor.js';
-import { httpOk, waitFor } from '../up/wait.js';
-import { writeKubeconfigFile } from '../up/kubeconfig.js';
+import { waitFor } from '../up/wait.js';
+import { apiReady, etcdReady, prepareSecureUp } from '../up/secure.js';
 import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
 import { RestClientset } from '../client/rest.js';
 import { R } from '../client/resources.js';
@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   const nodeIP = flagOptional(f, 'node-ip') ?? nodeAddress();
   const clusterDNS = flagString(f, 'cluster-dns', '10.96.0.10');
   const etcdPort = flagInt(f, 'etcd-port', 2379);
-  const apiPort = flagInt(f, 'apiserver-port', 8080);
+  const apiPort = flagInt(f, 'apiserver-port', 6443);
   const out = process.stdout;
   const log = newLogger({ component: 'up' });
   const signal = stopSignal();
@@ -66,11 +66,12 @@ export async function run(argv: string[]): Promise<number> {
   fs.writeFileSync(path.join(runDir, 'up.pid'), String(process.pid));
   const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir, logger: log, clock: realClock, out, echo: f.values.has('verbose') });
   const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => waitFor(what, check, { clock: realClock, out, timeoutMs, signal });
-  const kubeconfig = path.join(stateDir, 'kubeconfig');
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const kubets = (name: string, args: string[], ready?: ChildSpec['ready']): ChildSpec => ({ name, command: process.execPath, args: [KUBETS_BIN, name, ...args], env: { KUBETS_LOG_LEVEL: process.env.KUBETS_LOG_LEVEL ?? 'info' }, ready });
   out.write(`kubets up: node ${nodeName} (${nodeIP}), state in ${stateDir}, logs in ${path.join(stateDir, 'logs')}\n`);
   try {
+    // 0. certificates and kubeconfigs (secure by default)
+    const sec = await prepareSecureUp({ stateDir, nodeName, nodeIP, apiPort, etcdPort });
+    const kubeconfig = sec.adminKubeconfig;
     // 1. container runtime and images
     out.write('preparing containerd and the local image registry\n');
     const env = { ...process.env, KUBETS_STATE_DIR: stateDir };
@@ -78,28 +79,27 @@ export async function run(argv: string[]): Promise<number> {
     await exec('bash', [path.join(ROOT, 'hack', 'images.sh')], { env });
     // 2. etcd
     out.write('starting etcd\n');
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const etcdUrl = sec.etcdUrl;
     await sup.start({
       name: 'etcd',
       command: 'etcd',
       args: ['--name', 'kubets', '--data-dir', path.join(stateDir, 'etcd'), '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-        '--listen-peer-urls', `http://127.0.0.1:${etcdPort + 1}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPort + 1}`,
-        '--initial-cluster', `kubets=http://127.0.0.1:${etcdPort + 1}`, '--log-level', 'warn', '--logger', 'zap'],
-      ready: () => wait('etcd', () => httpOk(`${etcdUrl}/health`)),
+        '--listen-peer-urls', `https://127.0.0.1:${etcdPort + 1}`, '--initial-advertise-peer-urls', `https://127.0.0.1:${etcdPort + 1}`,
+        '--initial-cluster', `kubets=https://127.0.0.1:${etcdPort + 1}`, '--log-level', 'warn', '--logger', 'zap', ...sec.etcdArgs],
+      ready: () => wait('etcd', () => etcdReady(sec)),
     }, signal);
     // 3. apiserver and the admin kubeconfig
     out.write('starting apiserver\n');
-    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, '--insecure-bind-address', '127.0.0.1', '--insecure-port', String(apiPort), '--advertise-address', nodeIP], () => wait('apiserver', () => httpOk(`${apiUrl}/readyz`))), signal);
-    writeKubeconfigFile(kubeconfig, { server: apiUrl });
-    const cs = new RestClientset({ server: apiUrl, userAgent: 'kubets-up' });
+    const cs = sec.adminClient('kubets-up');
+    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, ...sec.apiserverArgs, '--advertise-address', nodeIP], () => wait('apiserver', () => apiReady(cs))), signal);
     // 4. control plane, node agent, networking (each when this build has it)
     for (const [name, args] of [
-      ['controller-manager', ['--kubeconfig', kubeconfig, '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '24']],
-      ['scheduler', ['--kubeconfig', kubeconfig]],
-      ['kubelet', ['--kubeconfig', kubeconfig, '--node-name', nodeName, '--node-ip', nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', path.join(stateDir, 'kubelet'), '--cluster-dns', clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', '10.244.0.0/24']],
-      ['proxy', ['--kubeconfig', kubeconfig, '--hostname-override', nodeName, '--cluster-cidr', '10.244.0.0/16']],
+      ['controller-manager', ['--kubeconfig', sec.kubeconfigs['controller-manager'], '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '24']],
+      ['scheduler', ['--kubeconfig', sec.kubeconfigs.scheduler]],
+      ['kubelet', ['--kubeconfig', sec.kubeconfigs.kubelet, ...sec.kubeletArgs, '--node-name', nodeName, '--node-ip', nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', path.join(stateDir, 'kubelet'), '--cluster-dns', clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', '10.244.0.0/24']],
+      ['proxy', ['--kubeconfig', sec.kubeconfigs.proxy, '--hostname-override', nodeName, '--cluster-cidr', '10.244.0.0/16']],
       // DNS binds the node address itself: a UDP socket on 0.0.0.0 would answer pods from the bridge address, which conntrack cannot map back to the Service IP.
-      ['dns', ['--kubeconfig', kubeconfig, '--listen', `${nodeIP}:53`, '--cluster-domain', 'cluster.local']],
+      ['dns', ['--kubeconfig', sec.kubeconfigs.dns, '--listen', `${nodeIP}:53`, '--cluster-domain', 'cluster.local']],
     ] as [string, string[]][]) {
       if (!hasCommand(name)) {
         out.write(`  (skipping ${name}: not part of this build yet)\n`);

@@ -47,6 +47,7 @@ export function planCerts(o: PkiOptions): PlannedCert[] {
     client('scheduler', 'system:kube-scheduler'),
     client('controller-manager', 'system:kube-controller-manager'),
     client('kube-proxy', 'system:kube-proxy'),
+    client('kube-dns', 'system:kube-dns'),
     client('kubelet-client', `system:node:${o.nodeName}`, ['system:nodes']),
     { name: 'kubelet', signer: 'ca', spec: { commonName: `${o.nodeName}`, ...node, usages: ['server'] } },
     { name: 'etcd/server', signer: 'etcd/ca', spec: { commonName: o.nodeName, ...node, usages: ['server', 'client'] } },

@@ -114,8 +114,9 @@ export function bootstrapClusterRoles(): ClusterRole[] {
       r(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update']),
       r(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']),
     ]),
+    // as upstream's kube-dns role, plus pods and namespaces as CoreDNS's (pod records)
     role('system:kube-dns', [
-      r([''], ['endpoints', 'services'], ['list', 'watch']),
+      r([''], ['endpoints', 'services', 'pods', 'namespaces'], ['list', 'watch']),
       r(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']),
     ]),
     role('system:kube-scheduler', [
@@ -159,7 +160,7 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     binding('system:kube-scheduler', 'system:kube-scheduler', [user('system:kube-scheduler')]),
     binding('system:kube-controller-manager', 'system:kube-controller-manager', [user('system:kube-controller-manager')]),
     binding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
-    binding('system:kube-dns', 'system:kube-dns', [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }]),
+    binding('system:kube-dns', 'system:kube-dns', [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }, user('system:kube-dns')]),
     binding('system:node', 'system:node', []),
     binding('kube-apiserver-kubelet-api-admin', 'system:kubelet-api-admin', [user('kube-apiserver-kubelet-client')]),
   ];

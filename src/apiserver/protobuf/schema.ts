@@ -47,3 +47,8 @@ export const KIND_MESSAGES: Record<string, string> = {
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',
 };
+
+// The review APIs' messages (security) live beside this file.
+import { AUTH_KIND_MESSAGES, AUTH_MESSAGES } from './schema-auth.js';
+for (const [k, v] of Object.entries(AUTH_MESSAGES)) MESSAGES[k] ??= v;
+for (const [k, v] of Object.entries(AUTH_KIND_MESSAGES)) KIND_MESSAGES[k] ??= v;
