@@ -1,6 +1,7 @@
 // The controller-manager: builds every enabled controller over one set of shared informers,
 // runs them (optionally behind leader election) and serves /healthz and /metrics.
 import http from 'node:http';
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import type { Clientset } from '../client/interfaces.js';
 import { newSharedInformerFactory } from '../client/cache/informer.js';
@@ -20,6 +21,7 @@ import { EndpointSliceController } from './endpointslice/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { NodeIpamController } from './nodeipam/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { GarbageCollector } from './garbagecollector/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
 export interface ManagerOptions {
@@ -48,6 +50,7 @@ export const CONTROLLERS: Record<string, Factory> = {
   endpointslice: (ctx) => new EndpointSliceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
+  garbagecollector: (ctx) => new GarbageCollector(ctx),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 
@@ -84,6 +87,8 @@ export class ControllerManager implements Runnable {
   /** Builds and runs the enabled controllers. */
   async runControllers(signal: AbortSignal): Promise<void> {
     const log = this.o.logger;
+    // One abort listener per informer and controller (the garbage collector watches every resource).
+    setMaxListeners(0, signal);
     const informers = newSharedInformerFactory(this.o.clientset, { logger: log, clock: this.o.clock });
     const ctx: ControllerContext = {
       clientset: this.o.clientset, informers, clock: this.o.clock, logger: log, metrics: this.metrics, workers: this.o.workers,
