@@ -22,6 +22,8 @@ import { ServiceAccountController } from './serviceaccount/controller.js';
 import { NodeIpamController } from './nodeipam/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
+import { PodGcController } from './podgc/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
 export interface ManagerOptions {
@@ -38,6 +40,15 @@ export interface ManagerOptions {
   port?: number;
   bindAddress?: string;
   workers?: number;
+  /** --node-monitor-grace-period in ms (default 50 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** --node-monitor-period in ms (default 5 s). */
+  nodeMonitorPeriodMs?: number;
+  /** --terminated-pod-gc-threshold (default 12500). */
+  terminatedPodGcThreshold?: number;
+  /** Pod GC pass period and missing-node quarantine in ms (upstream 20 s / 40 s; smaller in tests). */
+  podGcPeriodMs?: number;
+  podGcQuarantineMs?: number;
 }
 
 type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
@@ -51,6 +62,8 @@ export const CONTROLLERS: Record<string, Factory> = {
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
   garbagecollector: (ctx) => new GarbageCollector(ctx),
+  nodelifecycle: (ctx, o) => new NodeLifecycleController(ctx, { gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
+  podgc: (ctx, o) => new PodGcController(ctx, { terminatedThreshold: o.terminatedPodGcThreshold, periodMs: o.podGcPeriodMs, quarantineMs: o.podGcQuarantineMs }),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 
