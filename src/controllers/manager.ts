@@ -24,6 +24,7 @@ import { NamespaceController } from './namespace/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { PodGcController } from './podgc/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
 export interface ManagerOptions {
@@ -49,6 +50,8 @@ export interface ManagerOptions {
   /** Pod GC pass period and missing-node quarantine in ms (upstream 20 s / 40 s; smaller in tests). */
   podGcPeriodMs?: number;
   podGcQuarantineMs?: number;
+  /** --resource-quota-sync-period in ms (default 5 min). */
+  resourceQuotaSyncPeriodMs?: number;
 }
 
 type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
@@ -64,6 +67,7 @@ export const CONTROLLERS: Record<string, Factory> = {
   garbagecollector: (ctx) => new GarbageCollector(ctx),
   nodelifecycle: (ctx, o) => new NodeLifecycleController(ctx, { gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
   podgc: (ctx, o) => new PodGcController(ctx, { terminatedThreshold: o.terminatedPodGcThreshold, periodMs: o.podGcPeriodMs, quarantineMs: o.podGcQuarantineMs }),
+  resourcequota: (ctx, o) => new ResourceQuotaController(ctx, { resyncMs: o.resourceQuotaSyncPeriodMs }),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 
