@@ -2,16 +2,32 @@
 // limiting, request parsing, authentication, authorization, then the handlers (admission and
 // validation run inside the store on writes). Storage is etcd through a watch cache per resource.
 import http from 'node:http';
+import { createPublicKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { Namespace, Node, PriorityClass } from '../api/types/index.js';
+import type { KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ServiceAccount } from '../api/types/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/interface.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { LimitRanger } from './admission/limit-ranger.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
+import { PodSecurityAdmission } from './admission/pod-security/admission.js';
+import { ResourceQuotaAdmission } from './admission/quota/admission.js';
+import { quotaSources, usageOf, sumUsage, podCounts } from './admission/quota/usage.js';
+import { EncryptingCodec } from './encryption/codec.js';
+import type { EncryptionRule } from './encryption/config.js';
+import { Auditor, type AuditContext } from './audit/auditor.js';
+import type { AuditPolicy } from './audit/policy.js';
+import type { LineSink } from './audit/log-writer.js';
+import { ServiceAccountTokenAuthenticator, bearerToken, type TokenAuthenticator } from './serviceaccount/authenticator.js';
+import { TokenEndpoints } from './serviceaccount/endpoints.js';
+import type { JwtPublicKey, JwtSigningKey } from './serviceaccount/jwt.js';
+import { notesFor, responseObject, sendWarningsWithHeaders } from './request-notes.js';
+import { readBody, requireObject } from './http/body.js';
 import { EtcdAllocator } from './allocator/allocator.js';
 import { intToIp, parseCidr } from './allocator/cidr.js';
 import { allowAll, insecureAuthenticator, type Authenticator, type Authorizer } from './auth.js';
@@ -26,13 +42,13 @@ import { ResourceHandler, type ServedResource } from './http/resource-handler.js
 import { toStatusError, writeJSON, writeStatus } from './http/respond.js';
 import { ApiServerMetrics } from './metrics.js';
 import { ResourceReader } from './registry/reader.js';
-import { ResourceTable, RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
+import { ResourceTable, RESOURCES, VIRTUAL_RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
 import { ResourceStore } from './registry/store.js';
 import { namespaceStrategy, podStrategy, serviceStrategy } from './registry/strategies.js';
 import type { Strategy } from './registry/strategy.js';
 import { parseRequestInfo } from './request-info.js';
 import { EtcdStorage } from './storage/etcd.js';
-import type { Storage } from './storage/interface.js';
+import type { Storage, Versioned } from './storage/interface.js';
 import { WatchCache } from './storage/watch-cache.js';
 import { schemaFor } from '../api/validation/index.js';
 
@@ -57,6 +73,32 @@ export interface ApiServerOptions {
   authenticator?: Authenticator;
   authorizer?: Authorizer;
   extraAdmission?: AdmissionPlugin[];
+  /** NodeRestriction (or another plugin) in its upstream slot: after ServiceAccount, before PodSecurity. */
+  nodeRestriction?: AdmissionPlugin;
+  /** Encryption at rest (`--encryption-provider-config`); values of covered resources are sealed in etcd. */
+  encryption?: EncryptionRule[];
+  /** Service-account tokens: TokenRequest, TokenReview and the bearer-token authenticator. */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
+  /** Audit logging (`--audit-policy-file`, `--audit-log-path`). */
+  audit?: { policy: AuditPolicy; sink: LineSink };
+  /** Admission plugins to leave out, by name (`--disable-admission-plugins`). */
+  disableAdmissionPlugins?: string[];
+  /** Namespaces PodSecurity never checks. */
+  podSecurityExemptNamespaces?: string[];
+}
+
+/** Keys and names for service-account tokens. */
+export interface ServiceAccountTokenOptions {
+  /** Signs TokenRequest tokens (`--service-account-signing-key-file`). */
+  signingKey: JwtSigningKey;
+  /** Verify tokens (`--service-account-key-file`); the signing key's public half is always included. */
+  publicKeys?: JwtPublicKey[];
+  /** `--service-account-issuer` (repeatable; the first one issues). */
+  issuers: string[];
+  /** `--api-audiences` (default: the issuers). */
+  audiences?: string[];
+  /** `--service-account-max-token-expiration` in seconds. */
+  maxExpirationSeconds?: number;
 }
 
 const VERSION = {
@@ -79,7 +121,7 @@ export class ApiServer {
   private readonly o: Required<Pick<ApiServerOptions, 'etcdPrefix' | 'bindAddress' | 'port' | 'maxRequestsInflight' | 'maxMutatingRequestsInflight'>> & ApiServerOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly table = new ResourceTable(RESOURCES);
+  private readonly table = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES]);
   private readonly served = new Map<string, ServedResource>();
   private readonly caches: WatchCache[] = [];
   private storage!: Storage;
@@ -88,6 +130,12 @@ export class ApiServer {
   private openapi!: OpenApiV3;
   private inflight = { readonly: 0, mutating: 0 };
   private endpointsTimer: NodeJS.Timeout | undefined;
+  private tokens: TokenEndpoints | undefined;
+  private auditor: Auditor | undefined;
+  /** The service-account token authenticator (when tokens are configured), for an authenticator union. */
+  serviceAccountAuthenticator: ServiceAccountTokenAuthenticator | undefined;
+  /** Authenticators TokenReview consults after the service-account one (token file, ...). */
+  readonly tokenReviewers: TokenAuthenticator[] = [];
   url = '';
 
   constructor(opts: ApiServerOptions) {
@@ -109,7 +157,8 @@ export class ApiServer {
   async start(): Promise<string> {
     const random = this.o.random ?? Math.random;
     // 1. storage
-    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
+    const codec = this.o.encryption ? new EncryptingCodec({ rules: this.o.encryption, etcdPrefix: this.o.etcdPrefix, resources: RESOURCES }) : undefined;
+    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, codec, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
     // 2. allocators
     const svcCidr = parseCidr(this.o.serviceClusterIPRange ?? '10.96.0.0/12');
     const [portLo, portHi] = (this.o.serviceNodePortRange ?? '30000-32767').split('-').map(Number) as [number, number];
@@ -124,17 +173,23 @@ export class ApiServer {
     };
     // 3. stores, readers, caches
     const nsCacheHolder: { cache?: WatchCache; pcCache?: WatchCache } = {};
+    const namespaceLookup = async (name: string) => {
+      const cached = nsCacheHolder.cache?.get(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'namespaces' })}${name}`);
+      if (cached) return cached.obj as Namespace;
+      try {
+        return (await this.storeOf('namespaces').get(undefined, name)) as Namespace;
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) return undefined;
+        throw err;
+      }
+    };
+    const disabled = new Set(this.o.disableAdmissionPlugins ?? []);
     const admission = new AdmissionChain([
-      new NamespaceLifecycle(async (name) => {
-        const cached = nsCacheHolder.cache?.get(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'namespaces' })}${name}`);
-        if (cached) return cached.obj as Namespace;
-        try {
-          return (await this.storeOf('namespaces').get(undefined, name)) as Namespace;
-        } catch (err) {
-          if (err instanceof StatusError && err.code === 404) return undefined;
-          throw err;
-        }
-      }),
+      new NamespaceLifecycle(namespaceLookup),
+      new LimitRanger(async (ns) => this.cachedList<LimitRange>('limitranges', ns)),
+      new ServiceAccountAdmission((ns, name) => this.lookup<ServiceAccount>('serviceaccounts', ns, name), random),
+      ...(this.o.nodeRestriction ? [this.o.nodeRestriction] : []),
+      new PodSecurityAdmission(namespaceLookup, this.o.podSecurityExemptNamespaces),
       new PriorityAdmission(async () => {
         const c = nsCacheHolder.pcCache;
         if (!c) return [];
@@ -149,9 +204,15 @@ export class ApiServer {
         }
       }),
       new DefaultTolerationSeconds(),
+      new ResourceQuotaAdmission({
+        list: async (ns) => (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'resourcequotas' })}${ns}/`)).items,
+        get: (key) => this.storage.get(key),
+        update: (key, obj, rev) => this.storage.update(key, obj, rev),
+        usage: (ns, hard) => this.quotaUsage(ns, hard),
+      }),
       ...(this.o.extraAdmission ?? []),
-    ]);
-    for (const r of this.table.all) {
+    ].filter((p) => !disabled.has(p.name)));
+    for (const r of RESOURCES) {
       const prefix = storagePrefix(this.o.etcdPrefix, r);
       const cache = new WatchCache({ storage: this.storage, prefix, capacity: this.o.watchCacheCapacity, logger: this.log.child({ cache: r.resource }), clock: this.clock });
       this.caches.push(cache);
@@ -162,6 +223,8 @@ export class ApiServer {
       this.served.set(this.key(r.group, r.version, r.resource), { info: r, store, reader });
     }
     for (const c of this.caches) void c.start();
+    this.setUpTokens();
+    if (this.o.audit) this.auditor = new Auditor({ policy: this.o.audit.policy, sink: this.o.audit.sink, clock: this.clock });
     this.openapi = new OpenApiV3(this.table, schemaFor as SchemaSource);
     const logs = new LogProxy({
       logger: this.log,
@@ -229,6 +292,8 @@ export class ApiServer {
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     const kind = LONG_RUNNING.has(info.verb) ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
     let admitted = false;
+    let audit: AuditContext | undefined;
+    sendWarningsWithHeaders(req, res);
     try {
       // in-flight limits (long-running requests are not counted)
       if (kind && info.isResourceRequest) {
@@ -242,10 +307,12 @@ export class ApiServer {
         admitted = true;
       }
       // authentication and authorization
-      const user = await (this.o.authenticator ?? insecureAuthenticator).authenticate(req);
+      const user = (this.serviceAccountAuthenticator && bearerToken(req) ? await this.serviceAccountAuthenticator.authenticate(req) : undefined) ?? (await (this.o.authenticator ?? insecureAuthenticator).authenticate(req));
+      if (user && this.auditor) audit = this.auditor.begin(req, info, user, url, Date.now());
       if (!user) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
       const decision = await (this.o.authorizer ?? allowAll).authorize(user, info);
       if (!decision.allowed) throw errors.forbidden({ group: info.group, resource: info.resource }, info.name ?? '', `User "${user.username}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}"${info.namespace ? ` in the namespace "${info.namespace}"` : ''}`);
+      if (info.isResourceRequest && (await this.tokenEndpoint(req, res, info))) return;
       if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
       else await this.nonResource(req, res, url);
     } catch (err) {
@@ -255,6 +322,7 @@ export class ApiServer {
       if (!res.headersSent) writeStatus(res, se);
       else res.end();
     } finally {
+      if (audit) this.finishAudit(audit, req, res);
       if (admitted && kind) {
         this.inflight[kind]--;
         this.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
@@ -318,6 +386,94 @@ export class ApiServer {
     throw errors.notFoundPath(p);
   }
 
+  /** Reads an object: watch cache first, then storage; undefined when absent. */
+  private async lookup<T extends KubeObject>(resource: string, ns: string | undefined, name: string): Promise<T | undefined> {
+    const store = this.storeOf(resource);
+    const cached = store.cache.get(store.key(ns, name));
+    if (cached) return cached.obj as T;
+    try {
+      return (await store.get(ns, name)) as T;
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The cached objects of a core resource in one namespace. */
+  private cachedList<T extends KubeObject>(resource: string, ns: string): T[] {
+    const store = this.storeOf(resource);
+    return store.cache.list(`${store.prefix}${ns}/`).items.map((v) => v.obj as T);
+  }
+
+  /** Recounts, from storage, what a namespace uses of every name in `hard` (quota admission and status). */
+  private async quotaUsage(ns: string, hard: ResourceList): Promise<ResourceList> {
+    const usages: ResourceList[] = [];
+    for (const src of quotaSources(hard, RESOURCES)) {
+      const items: Versioned[] = (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, src)}${ns}/`)).items;
+      for (const v of items) {
+        if (src.resource === 'pods' && !src.group && !podCounts(v.obj as Pod)) continue;
+        usages.push(usageOf(src.group, src.resource, v.obj));
+      }
+    }
+    return sumUsage(hard, usages);
+  }
+
+  /** Token endpoints and the service-account authenticator, when keys are configured. */
+  private setUpTokens(): void {
+    const t = this.o.serviceAccountTokens;
+    if (!t) return;
+    const pub = { key: createPublicKey(t.signingKey.key), alg: t.signingKey.alg, kid: t.signingKey.kid };
+    const keys = [pub, ...(t.publicKeys ?? []).filter((k) => k.kid !== pub.kid)];
+    const audiences = t.audiences?.length ? t.audiences : t.issuers;
+    this.serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator({
+      keys, issuers: t.issuers, audiences, clock: this.clock, logger: this.log.child({ part: 'sa-token' }),
+      lookups: {
+        serviceAccount: (ns, name) => this.lookup<ServiceAccount>('serviceaccounts', ns, name),
+        // Bound objects are read from storage: a deleted pod's token must stop working at once.
+        pod: (ns, name) => this.storeOf('pods').get(ns, name).then((o) => o as never, (e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
+        secret: (ns, name) => this.storeOf('secrets').get(ns, name).then((o) => o as never, (e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
+      },
+    });
+    this.tokens = new TokenEndpoints({
+      signingKey: t.signingKey, issuer: t.issuers[0]!, audiences, maxExpirationSeconds: t.maxExpirationSeconds, clock: this.clock,
+      get: (resource, ns, name) => this.storeOf(resource).get(ns, name).then((o) => o, (e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
+      reviewers: () => [this.serviceAccountAuthenticator!, ...this.tokenReviewers],
+    });
+  }
+
+  /** Serves `serviceaccounts/<name>/token` and `tokenreviews`; false when the request is not for them. */
+  private async tokenEndpoint(req: IncomingMessage, res: ServerResponse, info: ReturnType<typeof parseRequestInfo>): Promise<boolean> {
+    const isToken = info.group === '' && info.resource === 'serviceaccounts' && info.subresource === 'token';
+    const isReview = info.group === 'authentication.k8s.io' && info.resource === 'tokenreviews';
+    if (!isToken && !isReview) return false;
+    if (!this.tokens) throw errors.notFoundPath(info.path);
+    if (info.verb !== 'create' || (isReview && info.name !== undefined)) throw errors.methodNotAllowed();
+    const body = requireObject(decodeBody(await readBody(req), req.headers['content-type']));
+    const out = isToken ? await this.tokens.tokenRequest(info.namespace!, info.name!, body) : await this.tokens.tokenReview(body);
+    writeJSON(res, 201, out);
+    return true;
+  }
+
+  /** Writes the ResponseComplete event with what this request's level records. */
+  private finishAudit(ctx: AuditContext, req: IncomingMessage, res: ServerResponse): void {
+    const write = () => {
+      const notes = notesFor(req);
+      let requestObject: unknown;
+      if (ctx.level === 'Request' || ctx.level === 'RequestResponse') {
+        try {
+          if (notes.requestBody?.length) requestObject = decodeBody(notes.requestBody, req.headers['content-type']);
+        } catch {
+          /* not decodable: left out */
+        }
+      }
+      const out = responseObject(res) as { kind?: string; status?: string; reason?: string; message?: string } | undefined;
+      const status = out?.kind === 'Status' ? { status: out.status, reason: out.reason, message: out.message } : undefined;
+      this.auditor!.end(ctx, { code: res.statusCode, status, requestObject, responseObject: out, annotations: notes.auditAnnotations });
+    };
+    if (res.writableFinished) write();
+    else res.once('close', write);
+  }
+
   private text(res: ServerResponse, code: number, body: string): void {
     res.statusCode = code;
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -333,6 +489,7 @@ export class ApiServer {
       await new Promise<void>((r) => this.server!.close(() => r()));
     }
     await this.storage?.close();
+    await this.auditor?.close();
   }
 
   /** The served resources (for in-process tools). */

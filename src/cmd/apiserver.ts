@@ -4,10 +4,12 @@ import { ApiServer } from '../apiserver/server.js';
 import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
+import { SECURITY_FLAGS, securityOptions } from './apiserver-security.js';
 
 const KNOWN = [
   'etcd-servers', 'etcd-prefix', 'insecure-bind-address', 'insecure-port', 'service-cluster-ip-range',
   'service-node-port-range', 'advertise-address', 'max-requests-inflight', 'max-mutating-requests-inflight', 'watch-cache-size',
+  ...SECURITY_FLAGS,
 ];
 
 /** First non-loopback IPv4 address of this host, for the `kubernetes` endpoints. */
@@ -37,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     maxRequestsInflight: flagInt(f, 'max-requests-inflight', 400),
     maxMutatingRequestsInflight: flagInt(f, 'max-mutating-requests-inflight', 200),
     watchCacheCapacity: flagInt(f, 'watch-cache-size', 10_000),
+    ...securityOptions(f, log),
     logger: log,
   });
   const signal = stopSignal();

@@ -9,6 +9,7 @@ import { errors, StatusError } from '../errors.js';
 import { StorageError, type Storage, type Versioned } from '../storage/interface.js';
 import type { WatchCache } from '../storage/watch-cache.js';
 import type { Admission, AdmissionAttributes, UserInfo } from '../admission/interface.js';
+import type { RequestNotes } from '../request-notes.js';
 import { clone, generateName, jsonEqual, preserveOnUpdate, pruneMeta, specPart, statusOnlyUpdate } from './object-meta.js';
 import { groupVersion, storageKey, storagePrefix, type ResourceInfo } from './resources.js';
 import { resetStatusOnCreate, type Strategy, type StrategyContext } from './strategy.js';
@@ -20,6 +21,8 @@ export interface WriteContext {
   dryRun: boolean;
   fieldManager?: string;
   user: UserInfo;
+  /** Where admission leaves warnings and audit annotations for this request. */
+  notes?: RequestNotes;
 }
 
 export interface StoreDeps {
@@ -149,7 +152,7 @@ export class ResourceStore {
     for (let attempt = 0; ; attempt++) {
       if (generated) typed.metadata.name = generateName(obj.metadata.generateName!, this.d.random);
       const name = typed.metadata.name ?? '';
-      const attrs: AdmissionAttributes = { operation: 'CREATE', resource: this.info, namespace: typed.metadata.namespace, name, object: typed, user: wc.user, dryRun: wc.dryRun };
+      const attrs: AdmissionAttributes = { operation: 'CREATE', resource: this.info, namespace: typed.metadata.namespace, name, object: typed, user: wc.user, dryRun: wc.dryRun, warnings: wc.notes?.warnings, auditAnnotations: wc.notes?.auditAnnotations };
       // 4-6. admission and validation
       await this.admit(attrs);
       this.validate(typed);
@@ -257,7 +260,7 @@ export class ResourceStore {
     applyDefaults(this.info.resource, next);
     if (!subresource) this.strategy.prepareForUpdate?.(next, cur, this.ctx(wc.dryRun));
     // 4. admission and validation
-    const attrs: AdmissionAttributes = { operation: 'UPDATE', resource: this.info, subresource, namespace: cur.metadata.namespace, name, object: next, oldObject: cur, user: wc.user, dryRun: wc.dryRun };
+    const attrs: AdmissionAttributes = { operation: 'UPDATE', resource: this.info, subresource, namespace: cur.metadata.namespace, name, object: next, oldObject: cur, user: wc.user, dryRun: wc.dryRun, warnings: wc.notes?.warnings, auditAnnotations: wc.notes?.auditAnnotations };
     await this.admit(attrs);
     this.validate(next, cur);
     await this.validateAdmission(attrs);
