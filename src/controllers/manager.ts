@@ -20,6 +20,8 @@ import { EndpointSliceController } from './endpointslice/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { NodeIpamController } from './nodeipam/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { RootCACertPublisher } from './rootcacert/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
 export interface ManagerOptions {
@@ -36,6 +38,8 @@ export interface ManagerOptions {
   port?: number;
   bindAddress?: string;
   workers?: number;
+  /** PEM of the cluster CA published as `kube-root-ca.crt` (`--root-ca-file`); '' when none. */
+  rootCA?: string;
 }
 
 type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
@@ -48,6 +52,8 @@ export const CONTROLLERS: Record<string, Factory> = {
   endpointslice: (ctx) => new EndpointSliceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
+  'root-ca-cert-publisher': (ctx, o) => new RootCACertPublisher(ctx, o.rootCA ?? ''),
+  resourcequota: (ctx) => new ResourceQuotaController(ctx),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 
