@@ -40,6 +40,15 @@ export class EncryptingCodec implements Codec {
     return providers ? providers[0]!.seal(plain) : plain;
   }
 
+  /** Stale: not sealed by the first provider of the key's rule (an old key, or plaintext under encryption). */
+  isStale(key: string, value: Buffer): boolean {
+    const providers = this.providersFor(key);
+    if (!providers) return false;
+    const first = providers[0]!;
+    if (!first.prefix) return value.subarray(0, ENC_PREFIX.length).equals(ENC_PREFIX);
+    return !value.subarray(0, first.prefix.length).equals(Buffer.from(first.prefix));
+  }
+
   decode(key: string, value: Buffer): KubeObject {
     const providers = this.providersFor(key);
     if (!providers || !value.subarray(0, ENC_PREFIX.length).equals(ENC_PREFIX)) {

@@ -91,6 +91,10 @@ test('codec: the first provider writes, every provider reads, other resources st
   assert.throws(() => c3.decode(key, enc), DecryptError);
   assert.throws(() => c3.decode(key, plain), /identity is not configured/);
   assert.deepEqual(c3.decode(key, enc2), secret);
+  assert.equal(c2.isStale(key, enc), true, 'aescbc value under a secretbox-first config');
+  assert.equal(c2.isStale(key, enc2), false);
+  assert.equal(c1.isStale(key, plain), true);
+  assert.equal(plainCodec.isStale(key, enc), true, 'identity first: encrypted values get decrypted on rewrite');
   // configmaps are not covered
   const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } };
   assert.equal(c3.encode('/registry/configmaps/d/c', cm).toString(), JSON.stringify(cm));

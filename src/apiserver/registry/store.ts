@@ -216,7 +216,7 @@ export class ResourceStore {
       const wantRV = desired.metadata.resourceVersion;
       if (wantRV && wantRV !== String(cur.rev)) throw errors.conflict(this.info, name);
       try {
-        const obj = await this.writeUpdate(curObj, cur.rev, desired, opts.subresource, opts.wc);
+        const obj = await this.writeUpdate(curObj, cur.rev, desired, opts.subresource, opts.wc, cur.stale);
         return { obj, created: false };
       } catch (err) {
         if (err instanceof StorageError && err.code === 'Conflict' && !wantRV && attempt < 10) continue;
@@ -242,7 +242,7 @@ export class ResourceStore {
    * 1. keep what the endpoint may not change; 2. generation; 3. defaults + hooks;
    * 4. admission + validation; 5. CAS write, or delete when the last finalizer went away.
    */
-  private async writeUpdate(cur: KubeObject, rev: number, desiredIn: KubeObject, subresource: string | undefined, wc: WriteContext): Promise<KubeObject> {
+  private async writeUpdate(cur: KubeObject, rev: number, desiredIn: KubeObject, subresource: string | undefined, wc: WriteContext, stale = false): Promise<KubeObject> {
     const name = cur.metadata.name!;
     let next: KubeObject;
     // 1. what this endpoint may change
@@ -266,8 +266,9 @@ export class ResourceStore {
     await this.validateAdmission(attrs);
     const undo = !subresource ? await this.strategy.beforeUpdate?.(next, cur, this.ctx(wc.dryRun)) : undefined;
     pruneMeta(next);
-    // A no-op write stores nothing and keeps the resourceVersion, as upstream.
-    if (this.sameStored(next, cur)) {
+    // A no-op write stores nothing and keeps the resourceVersion, as upstream (unless the stored
+    // form is stale, e.g. sealed with an old encryption key: then the rewrite is the point).
+    if (!stale && this.sameStored(next, cur)) {
       if (undo) await undo();
       return cur;
     }

@@ -77,18 +77,18 @@ export class PodSecurityAdmission implements AdmissionPlugin {
           throw errors.forbidden(a.resource, a.name, violationText(name(policy.enforce), vs));
         }
         // Workloads are not refused; upstream warns that their pods would be.
-        if (!policy.warn || policy.warn.level !== policy.enforce.level) a.warnings?.push(`would ${violationText(name(policy.enforce), vs)}`);
+        if (!policy.warn || policy.warn.level !== policy.enforce.level) a.warnings?.push(violationText(name(policy.enforce), vs, 'would violate'));
       }
     }
     // 4. warn
     if (policy.warn && policy.warn.level !== 'privileged') {
       const vs = evaluate(policy.warn.level, meta ?? {}, spec);
-      if (vs.length) a.warnings?.push(`would ${violationText(name(policy.warn), vs)}`);
+      if (vs.length) a.warnings?.push(violationText(name(policy.warn), vs, 'would violate'));
     }
     // 5. audit
     if (policy.audit && policy.audit.level !== 'privileged') {
       const vs = evaluate(policy.audit.level, meta ?? {}, spec);
-      if (vs.length && a.auditAnnotations) a.auditAnnotations['pod-security.kubernetes.io/audit-violations'] = `would ${violationText(name(policy.audit), vs)}`;
+      if (vs.length && a.auditAnnotations) a.auditAnnotations['pod-security.kubernetes.io/audit-violations'] = violationText(name(policy.audit), vs, 'would violate');
     }
     if (policy.enforce && a.auditAnnotations) a.auditAnnotations['pod-security.kubernetes.io/enforce-policy'] = name(policy.enforce);
   }

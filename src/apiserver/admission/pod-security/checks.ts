@@ -225,7 +225,7 @@ export function evaluate(level: Level, meta: ObjectMeta, spec: PodSpec): Violati
   return checks.map((c) => c(meta, spec)).filter((v): v is Violation => !!v);
 }
 
-/** `violates PodSecurity "restricted:latest": reason (detail), ...`. */
-export function violationText(policy: string, vs: Violation[]): string {
-  return `violates PodSecurity "${policy}": ${vs.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ')}`;
+/** `violates PodSecurity "restricted:latest": reason (detail), ...` (`would violate ...` for warnings). */
+export function violationText(policy: string, vs: Violation[], lead = 'violates'): string {
+  return `${lead} PodSecurity "${policy}": ${vs.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ')}`;
 }
