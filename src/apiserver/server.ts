@@ -316,7 +316,11 @@ export class ApiServer {
       if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
       else await this.nonResource(req, res, url);
     } catch (err) {
-      const se = toStatusError(err);
+      // A body whose fields have the wrong JSON types (`"spec": false`) trips the typed code paths;
+      // upstream's typed decoding refuses such bodies with 400, and so do we.
+      const malformed = err instanceof TypeError && ['create', 'update', 'patch'].includes(info.verb);
+      if (malformed) this.log.warn({ method: req.method, path: url.pathname, err: err.message }, 'malformed request body');
+      const se = malformed ? errors.badRequest(`the request body does not match the expected object shape: ${err.message}`) : toStatusError(err);
       if (se.code >= 500) this.log.error({ method: req.method, path: url.pathname, err: (err as Error)?.stack ?? String(err) }, 'request failed');
       else this.log.debug({ method: req.method, path: url.pathname, code: se.code, msg: se.message }, 'request refused');
       if (!res.headersSent) writeStatus(res, se);

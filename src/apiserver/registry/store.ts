@@ -207,12 +207,14 @@ export class ResourceStore {
       if (!cur) {
         if (!opts.createIfAbsent) throw errors.notFound(this.info, name);
         const desired = await mutate(undefined);
+        desired.metadata ??= {};
         desired.metadata.name ??= name;
         const created = await this.create(namespace, desired, opts.wc);
         return { obj: created, created: true };
       }
       const curObj = this.withTypeMeta(cur.obj);
       const desired = await mutate(clone(curObj));
+      desired.metadata ??= {};
       const wantRV = desired.metadata.resourceVersion;
       if (wantRV && wantRV !== String(cur.rev)) throw errors.conflict(this.info, name);
       try {
