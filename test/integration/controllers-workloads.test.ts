@@ -302,3 +302,16 @@ test('CronJob: fires at the minute with the upstream name and annotation, tracks
   assert.ok(Date.parse(cj2.status!.lastSuccessfulTime!) >= minute * 60_000 - 60_000);
   await cjs.patch(ns, 'tick', 'merge', { spec: { suspend: true } });
 });
+
+test('the workload examples apply with kubectl and their controllers act on them', async () => {
+  await kubectl!.ok(['create', 'namespace', 'examples']);
+  for (const f of ['statefulset', 'daemonset', 'job', 'cronjob']) {
+    await kubectl!.ok(['apply', '-n', 'examples', '-f', path.join(import.meta.dirname, '../../examples', `${f}.yaml`)]);
+  }
+  const inEx = async (sel: string) => (await cs.resource<Pod>(R.pods).list('examples', { labelSelector: sel })).items;
+  const web0 = await waitFor('web-0', async () => (await inEx('app=web-sts')).find((p) => p.metadata.name === 'web-0'));
+  assert.equal(web0.spec.subdomain, 'web-headless');
+  await waitFor('a node-agent pod per schedulable node', async () => (await inEx('app=node-agent')).length >= 2);
+  await waitFor('a job pod', async () => (await inEx('batch.kubernetes.io/job-name=count')).length === 1);
+  assert.match(await kubectl!.ok(['get', 'cronjob', '-n', 'examples']), /tick\s+\* \* \* \* \*/);
+});
