@@ -153,6 +153,16 @@ test('StatefulSet: ordered scale up and down, partitioned rolling update, revisi
     return s.status?.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision;
   });
   assert.match(await kubectl!.ok(['rollout', 'status', 'statefulset/db', '--timeout=30s']), /partitioned roll out complete: 3 new pods have been updated/);
+  // 5. kubectl rollout undo applies revision 1's data: the template goes back and revision 1 becomes revision 3.
+  assert.match(await kubectl!.ok(['rollout', 'undo', 'statefulset/db', '--to-revision=1']), /statefulset.apps\/db rolled back/);
+  await waitFor('rolled back', async () => {
+    await markAllReady(cs, ns, 'app=db');
+    const pods = await podsOf('app=db');
+    const s = await sets.get(ns, 'db');
+    return s.status?.updatedReplicas === 3 && s.status.readyReplicas === 3 && pods.length === 3 && pods.every((p) => p.spec.containers[0]!.image === 'img:1');
+  });
+  const after = (await cs.resource<ControllerRevision>(R.controllerrevisions).list(ns)).items.filter((r) => r.metadata.ownerReferences?.[0]?.name === 'db');
+  assert.deepEqual(after.map((r) => r.revision).sort(), [2, 3]);
 });
 
 test('DaemonSet: a pod per eligible node, a new node gets one, a NoExecute taint evicts, rolling update', async () => {
