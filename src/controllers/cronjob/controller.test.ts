@@ -2,19 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CronJob, Job } from '../../api/types/index.js';
 import { FakeClientset } from '../../client/fake.js';
-import { newSharedInformerFactory } from '../../client/cache/informer.js';
-import { newWorkQueue } from '../../client/workqueue/queue.js';
 import { R } from '../../client/resources.js';
 import { FakeClock, rfc3339 } from '../../util/clock.js';
-import { silentLogger } from '../../util/logger.js';
-import { FakeRecorder } from '../common/context.js';
+import { fakeControllerContext, until } from '../common/testing.js';
 import { CronJobController } from './controller.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(cond(), 'condition not reached');
-};
 
 async function fixture(spec: Partial<CronJob['spec']>) {
   const cs = new FakeClientset();
@@ -24,12 +17,9 @@ async function fixture(spec: Partial<CronJob['spec']>) {
   } as CronJob]);
   cs.seed(R.jobs, []);
   const clock = new FakeClock(T0);
-  const stop = new AbortController();
-  const informers = newSharedInformerFactory(cs, { logger: silentLogger() });
-  const recorder = new FakeRecorder();
-  const c = new CronJobController({ clientset: cs, informers, clock, logger: silentLogger(), recorder, newQueue: () => newWorkQueue() });
-  informers.start(stop.signal);
-  await informers.waitForSync(stop.signal);
+  const { ctx, recorder, stop, sync } = fakeControllerContext(cs, clock);
+  const c = new CronJobController(ctx);
+  await sync();
   const cj = () => cs.stored('cronjobs')[0] as CronJob;
   const jobs = () => (cs.stored('jobs') as Job[]).map((j) => j.metadata.name).sort();
   /** Advances the clock, waits for the cache to catch up with the store, reconciles. */

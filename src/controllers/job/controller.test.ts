@@ -2,19 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Job, Pod } from '../../api/types/index.js';
 import { FakeClientset } from '../../client/fake.js';
-import { newSharedInformerFactory } from '../../client/cache/informer.js';
-import { newWorkQueue } from '../../client/workqueue/queue.js';
 import { R } from '../../client/resources.js';
 import { FakeClock } from '../../util/clock.js';
-import { silentLogger } from '../../util/logger.js';
-import { FakeRecorder } from '../common/context.js';
+import { fakeControllerContext, until } from '../common/testing.js';
 import { JobController } from './controller.js';
 import { JOB_TRACKING_FINALIZER } from './logic.js';
-
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(cond(), 'condition not reached');
-};
 
 test('Job controller: a failed pod is recorded as uncounted, loses its finalizer, is counted, and is replaced after the back-off', async () => {
   const cs = new FakeClientset();
@@ -24,11 +16,9 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
   } as Job]);
   cs.seed(R.pods, []);
   const clock = new FakeClock(1_000_000);
-  const stop = new AbortController();
-  const informers = newSharedInformerFactory(cs, { logger: silentLogger() });
-  const c = new JobController({ clientset: cs, informers, clock, logger: silentLogger(), recorder: new FakeRecorder(), newQueue: () => newWorkQueue() }, { backoffBaseMs: 10_000 });
-  informers.start(stop.signal);
-  await informers.waitForSync(stop.signal);
+  const { ctx, stop, sync } = fakeControllerContext(cs, clock);
+  const c = new JobController(ctx, { backoffBaseMs: 10_000 });
+  await sync();
   const job = () => cs.stored('jobs')[0] as Job;
   const pods = () => cs.stored('pods') as Pod[];
   const synced = () => until(() => c['jobInformer'].store.get('ns/j')?.metadata.resourceVersion === job().metadata.resourceVersion

@@ -2,19 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ControllerRevision, Pod, StatefulSet } from '../../api/types/index.js';
 import { FakeClientset } from '../../client/fake.js';
-import { newSharedInformerFactory } from '../../client/cache/informer.js';
-import { newWorkQueue } from '../../client/workqueue/queue.js';
 import { R } from '../../client/resources.js';
 import { FakeClock } from '../../util/clock.js';
-import { silentLogger } from '../../util/logger.js';
-import { FakeRecorder } from '../common/context.js';
+import { fakeControllerContext, until } from '../common/testing.js';
 import { templateOfRevision } from '../common/history.js';
 import { StatefulSetController } from './controller.js';
-
-const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(cond(), 'condition not reached');
-};
 
 test('StatefulSet controller: first sync creates the revision and web-0 only, with identity', async () => {
   const cs = new FakeClientset();
@@ -24,12 +16,9 @@ test('StatefulSet controller: first sync creates the revision and web-0 only, wi
   } as StatefulSet]);
   cs.seed(R.pods, []);
   cs.seed(R.controllerrevisions, []);
-  const stop = new AbortController();
-  const informers = newSharedInformerFactory(cs, { logger: silentLogger() });
-  const recorder = new FakeRecorder();
-  const c = new StatefulSetController({ clientset: cs, informers, clock: new FakeClock(1_000_000), logger: silentLogger(), recorder, newQueue: () => newWorkQueue() });
-  informers.start(stop.signal);
-  await informers.waitForSync(stop.signal);
+  const { ctx, recorder, stop, sync } = fakeControllerContext(cs, new FakeClock(1_000_000));
+  const c = new StatefulSetController(ctx);
+  await sync();
   try {
     await c.reconcile('ns/web');
     const revs = cs.stored('controllerrevisions') as ControllerRevision[];
