@@ -275,6 +275,34 @@ test('Job: Indexed completion mode gives each pod its index, hostname and env', 
   assert.equal(j.status!.succeeded, 3);
 });
 
+test('Job: activeDeadlineSeconds fails the job and stops its pods; suspend and resume', async () => {
+  await jobs().create(ns, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'slow' }, spec: { activeDeadlineSeconds: 2, parallelism: 2, completions: 4, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } } } });
+  await waitFor('2 pods', async () => (await jobPods('slow')).length === 2);
+  const failed = await waitFor('deadline', async () => {
+    const j = await jobs().get(ns, 'slow');
+    return cond(j, 'Failed') && j;
+  });
+  assert.equal(cond(failed, 'Failed')!.reason, 'DeadlineExceeded');
+  assert.equal(cond(failed, 'Failed')!.message, 'Job was active longer than specified deadline');
+  assert.equal(failed.status!.active, 0);
+  assert.equal((await jobPods('slow')).length, 0, 'pods stopped (and their finalizers released)');
+
+  await jobs().create(ns, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'later' }, spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } } } });
+  const suspended = await waitFor('suspended', async () => {
+    const j = await jobs().get(ns, 'later');
+    return cond(j, 'Suspended') && j;
+  });
+  assert.equal(cond(suspended, 'Suspended')!.reason, 'JobSuspended');
+  assert.equal(suspended.status!.startTime, undefined);
+  assert.equal((await jobPods('later')).length, 0);
+  await jobs().patch(ns, 'later', 'merge', { spec: { suspend: false } });
+  const resumed = await waitFor('resumed', async () => {
+    const j = await jobs().get(ns, 'later');
+    return (await jobPods('later')).length === 1 && j.status?.startTime ? j : undefined;
+  });
+  assert.equal(resumed.status!.conditions?.find((c) => c.type === 'Suspended')?.reason, 'JobResumed');
+});
+
 test('TTL-after-finished deletes a finished job', async () => {
   await jobs().create(ns, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'short' }, spec: { ttlSecondsAfterFinished: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } } } });
   const pod = await waitFor('pod', async () => (await jobPods('short'))[0]);
