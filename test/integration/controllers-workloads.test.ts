@@ -250,6 +250,31 @@ test('Job: pod failures beyond backoffLimit fail the job after back-off', async 
   assert.equal((await jobPods('flaky')).length, 2);
 });
 
+test('Job: podFailurePolicy ignores exit code 1 and fails the job on exit code 42', async () => {
+  await jobs().create(ns, {
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'policy' },
+    spec: {
+      backoffLimit: 0,
+      podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [1] } }, { action: 'FailJob', onExitCodes: { containerName: 'c', operator: 'In', values: [42] } }] },
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } },
+    },
+  });
+  const first = await waitFor('pod', async () => (await jobPods('policy'))[0]);
+  await setPodFinished(cs, ns, first.metadata.name!, 'Failed', 1);
+  const second = await waitFor('replacement', async () => (await jobPods('policy')).find((p) => p.metadata.name !== first.metadata.name));
+  const j1 = await jobs().get(ns, 'policy');
+  assert.equal(j1.status?.failed ?? 0, 0, 'ignored failure not counted');
+  assert.equal(cond(j1, 'Failed'), undefined);
+  await setPodFinished(cs, ns, second.metadata.name!, 'Failed', 42);
+  const j2 = await waitFor('failed', async () => {
+    const j = await jobs().get(ns, 'policy');
+    return cond(j, 'Failed') && j;
+  });
+  assert.equal(cond(j2, 'Failed')!.reason, 'PodFailurePolicy');
+  assert.equal(cond(j2, 'Failed')!.message, `Container c for pod default/${second.metadata.name} failed with exit code 42 matching FailJob rule at index 1`);
+  assert.equal(j2.status!.failed, 1);
+});
+
 test('Job: Indexed completion mode gives each pod its index, hostname and env', async () => {
   await jobs().create(ns, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'idx' }, spec: { completions: 3, parallelism: 3, completionMode: 'Indexed', template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } } } });
   const pods = await waitFor('3 pods', async () => {
