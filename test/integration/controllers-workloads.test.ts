@@ -235,6 +235,10 @@ test('Job: completions with parallelism, finalizer tracking, Complete condition'
   const pods = await jobPods('work');
   assert.equal(pods.length, 3);
   for (const p of pods) assert.ok(!p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'finalizers removed');
+  assert.match(await kubectl!.ok(['get', 'job', 'work']), /work\s+Complete\s+3\/3/);
+  const described = await kubectl!.ok(['describe', 'job', 'work']);
+  assert.match(described, /Pods Statuses:\s+0 Active \(0 Ready\) \/ 3 Succeeded \/ 0 Failed/);
+  assert.match(described, /Normal\s+Completed\s+.*Job completed/);
 });
 
 test('Job: pod failures beyond backoffLimit fail the job after back-off', async () => {
