@@ -1,5 +1,6 @@
 // The controller-manager: builds every enabled controller over one set of shared informers,
 // runs them (optionally behind leader election) and serves /healthz and /metrics.
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import os from 'node:os';
 import type { Clientset } from '../client/interfaces.js';
@@ -96,6 +97,8 @@ export class ControllerManager implements Runnable {
   /** Builds and runs the enabled controllers. */
   async runControllers(signal: AbortSignal): Promise<void> {
     const log = this.o.logger;
+    // Every controller and informer listens on this signal; more than Node's default of 10 is expected.
+    setMaxListeners(0, signal);
     const informers = newSharedInformerFactory(this.o.clientset, { logger: log, clock: this.o.clock });
     const ctx: ControllerContext = {
       clientset: this.o.clientset, informers, clock: this.o.clock, logger: log, metrics: this.metrics, workers: this.o.workers,
