@@ -26,3 +26,9 @@ test('EventCorrelator: 25 events per object, then one per 5 minutes; other objec
   // After the aggregation interval the distinct-message count starts over.
   assert.equal(summary(c.correlate(facts('rs', 'fresh'), 1000 + 3_000_000)), 'create fresh');
 });
+
+test('EventCorrelator without aggregation and spam filter only bumps counts of identical events', () => {
+  const c = new EventCorrelator({ aggregate: false, spamFilter: false });
+  for (let i = 0; i < 40; i++) assert.equal(summary(c.correlate(facts('pod', `m${i}`), 0)), `create m${i}`);
+  assert.equal(summary(c.correlate(facts('pod', 'm0'), 0)), 'patch 2 m0');
+});

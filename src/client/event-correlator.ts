@@ -29,8 +29,16 @@ export type Correlation =
 
 const join = (...parts: string[]) => parts.join('\u0000');
 
+/** Which steps run: all by default (client-go tools/record); the count bump always runs. */
+export interface CorrelatorOptions {
+  aggregate?: boolean;
+  spamFilter?: boolean;
+}
+
 /** Contract: one instance per recorder; `correlate` is called once per emitted event, in order. */
 export class EventCorrelator {
+  constructor(private readonly opts: CorrelatorOptions = {}) {}
+
   private readonly aggregates = new Map<string, { messages: Set<string>; last: number }>();
   private readonly observed = new Map<string, { count: number }>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -46,7 +54,7 @@ export class EventCorrelator {
     bounded(this.aggregates, aggKey, agg);
     let key = join(e.source, e.object, e.fieldPath, e.type, e.reason, e.message);
     let message = e.message;
-    if (agg.messages.size >= AGGREGATE_MAX_EVENTS) {
+    if (this.opts.aggregate !== false && agg.messages.size >= AGGREGATE_MAX_EVENTS) {
       agg.messages.delete(agg.messages.values().next().value!);
       key = aggKey;
       message = `(combined from similar events): ${e.message}`;
@@ -57,8 +65,10 @@ export class EventCorrelator {
     b.tokens = Math.min(SPAM_BURST, b.tokens + ((now - b.at) / 1000) * SPAM_QPS);
     b.at = now;
     bounded(this.buckets, spamKey, b);
-    if (b.tokens < 1) return { action: 'skip' };
-    b.tokens -= 1;
+    if (this.opts.spamFilter !== false) {
+      if (b.tokens < 1) return { action: 'skip' };
+      b.tokens -= 1;
+    }
     // 2. observation
     const seen = this.observed.get(key);
     if (seen) {

@@ -17,6 +17,12 @@ export interface EventRecorderOptions {
   host?: string;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * client-go tools/record's aggregation and per-object spam filter (default on, as the
+   * controller-manager and kubelet use it); off for components that upstream records through
+   * the events.k8s.io broadcaster, which has neither (the scheduler).
+   */
+  correlate?: boolean;
 }
 
 /** A written event: where it lives, and the write in flight (later bumps wait for it). */
@@ -27,7 +33,7 @@ interface Written {
 }
 
 export class EventRecorder {
-  private readonly correlator = new EventCorrelator();
+  private readonly correlator: EventCorrelator;
   private readonly written = new Map<string, Written>();
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -35,6 +41,7 @@ export class EventRecorder {
   constructor(private readonly o: EventRecorderOptions) {
     this.clock = o.clock ?? realClock;
     this.log = o.logger ?? silentLogger();
+    this.correlator = new EventCorrelator({ aggregate: o.correlate !== false, spamFilter: o.correlate !== false });
   }
 
   /** Records an event; resolves when written (or dropped, or failed and logged). */
