@@ -3,17 +3,32 @@
 // validation run inside the store on writes). Storage is etcd through a watch cache per resource.
 import http from 'node:http';
 import https from 'node:https';
+import { createPublicKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { Namespace, Node, PriorityClass } from '../api/types/index.js';
+import type { KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ServiceAccount } from '../api/types/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/interface.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
+import { LimitRanger } from './admission/limit-ranger.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
+import { PodSecurityAdmission } from './admission/pod-security/admission.js';
+import { ResourceQuotaAdmission } from './admission/quota/admission.js';
+import { quotaSources, usageOf, sumUsage, podCounts } from './admission/quota/usage.js';
+import { EncryptingCodec } from './encryption/codec.js';
+import type { EncryptionRule } from './encryption/config.js';
+import { Auditor, type AuditContext } from './audit/auditor.js';
+import type { AuditPolicy } from './audit/policy.js';
+import type { LineSink } from './audit/log-writer.js';
+import { ServiceAccountTokenAuthenticator, bearerToken, type TokenAuthenticator } from './serviceaccount/authenticator.js';
+import { TokenEndpoints } from './serviceaccount/endpoints.js';
+import type { JwtPublicKey, JwtSigningKey } from './serviceaccount/jwt.js';
+import { notesFor, responseObject, sendWarningsWithHeaders } from './request-notes.js';
 import { EtcdAllocator } from './allocator/allocator.js';
 import { intToIp, parseCidr } from './allocator/cidr.js';
 import type { UserInfo } from './admission/interface.js';
@@ -43,13 +58,13 @@ import { ResourceHandler, type ServedResource } from './http/resource-handler.js
 import { toStatusError, writeJSON, writeStatus } from './http/respond.js';
 import { ApiServerMetrics } from './metrics.js';
 import { ResourceReader } from './registry/reader.js';
-import { ResourceTable, RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
+import { ResourceTable, RESOURCES, VIRTUAL_RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
 import { ResourceStore } from './registry/store.js';
 import { namespaceStrategy, podStrategy, serviceStrategy } from './registry/strategies.js';
 import type { Strategy } from './registry/strategy.js';
 import { parseRequestInfo } from './request-info.js';
 import { EtcdStorage } from './storage/etcd.js';
-import type { Storage } from './storage/interface.js';
+import type { Storage, Versioned } from './storage/interface.js';
 import { WatchCache } from './storage/watch-cache.js';
 import { schemaFor } from '../api/validation/index.js';
 
@@ -107,6 +122,32 @@ export interface ApiServerOptions {
   /** Overrides the secure port's Node+RBAC authorization. */
   authorizer?: Authorizer;
   extraAdmission?: AdmissionPlugin[];
+  /** The insecure port's authenticator (tests); by default every insecure request is a cluster admin. */
+  authenticator?: Authenticator;
+  /** Encryption at rest (`--encryption-provider-config`); values of covered resources are sealed in etcd. */
+  encryption?: EncryptionRule[];
+  /** Service-account tokens: TokenRequest, TokenReview and the bearer-token authenticator. */
+  serviceAccountTokens?: ServiceAccountTokenOptions;
+  /** Audit logging (`--audit-policy-file`, `--audit-log-path`). */
+  audit?: { policy: AuditPolicy; sink: LineSink };
+  /** Admission plugins to leave out, by name (`--disable-admission-plugins`). */
+  disableAdmissionPlugins?: string[];
+  /** Namespaces PodSecurity never checks. */
+  podSecurityExemptNamespaces?: string[];
+}
+
+/** Keys and names for service-account tokens. */
+export interface ServiceAccountTokenOptions {
+  /** Signs TokenRequest tokens (`--service-account-signing-key-file`). */
+  signingKey: JwtSigningKey;
+  /** Verify tokens (`--service-account-key-file`); the signing key's public half is always included. */
+  publicKeys?: JwtPublicKey[];
+  /** `--service-account-issuer` (repeatable; the first one issues). */
+  issuers: string[];
+  /** `--api-audiences` (default: the issuers). */
+  audiences?: string[];
+  /** `--service-account-max-token-expiration` in seconds. */
+  maxExpirationSeconds?: number;
 }
 
 const VERSION = {
@@ -129,14 +170,15 @@ export class ApiServer {
   private readonly o: Required<Pick<ApiServerOptions, 'etcdPrefix' | 'bindAddress' | 'port' | 'maxRequestsInflight' | 'maxMutatingRequestsInflight'>> & ApiServerOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly table = new ResourceTable(RESOURCES);
-  private readonly discovery = new ResourceTable([...RESOURCES, ...REVIEW_RESOURCES]);
+  private readonly table = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES]);
+  private readonly discovery = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES, ...REVIEW_RESOURCES]);
   private readonly served = new Map<string, ServedResource>();
   private readonly caches: WatchCache[] = [];
   private storage!: Storage;
   private server: http.Server | undefined;
   private insecureServer: http.Server | undefined;
   private authn!: Authenticator;
+  private insecureAuthn: Authenticator = insecureAuthenticator;
   private authz!: Authorizer;
   private rbac!: RbacAuthorizer;
   private reviews!: ReviewContext;
@@ -145,6 +187,12 @@ export class ApiServer {
   private openapi!: OpenApiV3;
   private inflight = { readonly: 0, mutating: 0 };
   private endpointsTimer: NodeJS.Timeout | undefined;
+  private tokens: TokenEndpoints | undefined;
+  private auditor: Auditor | undefined;
+  /** The service-account token authenticator (when tokens are configured), for an authenticator union. */
+  serviceAccountAuthenticator: ServiceAccountTokenAuthenticator | undefined;
+  /** Authenticators TokenReview consults after the service-account one (token file, ...). */
+  readonly tokenReviewers: TokenAuthenticator[] = [];
   /** The main address: the secure port when serving TLS, else the insecure one. */
   url = '';
   /** The insecure loopback address when it is served. */
@@ -169,7 +217,8 @@ export class ApiServer {
   async start(): Promise<string> {
     const random = this.o.random ?? Math.random;
     // 1. storage
-    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, tls: this.o.etcdTls, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
+    const codec = this.o.encryption ? new EncryptingCodec({ rules: this.o.encryption, etcdPrefix: this.o.etcdPrefix, resources: RESOURCES }) : undefined;
+    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, tls: this.o.etcdTls, codec, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
     // 2. allocators
     const svcCidr = parseCidr(this.o.serviceClusterIPRange ?? '10.96.0.0/12');
     const [portLo, portHi] = (this.o.serviceNodePortRange ?? '30000-32767').split('-').map(Number) as [number, number];
@@ -184,17 +233,23 @@ export class ApiServer {
     };
     // 3. stores, readers, caches
     const nsCacheHolder: { cache?: WatchCache; pcCache?: WatchCache } = {};
+    const namespaceLookup = async (name: string) => {
+      const cached = nsCacheHolder.cache?.get(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'namespaces' })}${name}`);
+      if (cached) return cached.obj as Namespace;
+      try {
+        return (await this.storeOf('namespaces').get(undefined, name)) as Namespace;
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) return undefined;
+        throw err;
+      }
+    };
+    const disabled = new Set(this.o.disableAdmissionPlugins ?? []);
     const admission = new AdmissionChain([
-      new NamespaceLifecycle(async (name) => {
-        const cached = nsCacheHolder.cache?.get(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'namespaces' })}${name}`);
-        if (cached) return cached.obj as Namespace;
-        try {
-          return (await this.storeOf('namespaces').get(undefined, name)) as Namespace;
-        } catch (err) {
-          if (err instanceof StatusError && err.code === 404) return undefined;
-          throw err;
-        }
-      }),
+      new NamespaceLifecycle(namespaceLookup),
+      new LimitRanger(async (ns) => this.cachedList<LimitRange>('limitranges', ns)),
+      new ServiceAccountAdmission((ns, name) => this.lookup<ServiceAccount>('serviceaccounts', ns, name), random),
+      new NodeRestriction(),
+      new PodSecurityAdmission(namespaceLookup, this.o.podSecurityExemptNamespaces),
       new PriorityAdmission(async () => {
         const c = nsCacheHolder.pcCache;
         if (!c) return [];
@@ -208,11 +263,16 @@ export class ApiServer {
           throw err;
         }
       }),
-      new NodeRestriction(),
       new DefaultTolerationSeconds(),
+      new ResourceQuotaAdmission({
+        list: async (ns) => (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'resourcequotas' })}${ns}/`)).items,
+        get: (key) => this.storage.get(key),
+        update: (key, obj, rev) => this.storage.update(key, obj, rev),
+        usage: (ns, hard) => this.quotaUsage(ns, hard),
+      }),
       ...(this.o.extraAdmission ?? []),
-    ]);
-    for (const r of this.table.all) {
+    ].filter((p) => !disabled.has(p.name)));
+    for (const r of RESOURCES) {
       const prefix = storagePrefix(this.o.etcdPrefix, r);
       const cache = new WatchCache({ storage: this.storage, prefix, capacity: this.o.watchCacheCapacity, logger: this.log.child({ cache: r.resource }), clock: this.clock });
       this.caches.push(cache);
@@ -223,7 +283,9 @@ export class ApiServer {
       this.served.set(this.key(r.group, r.version, r.resource), { info: r, store, reader });
     }
     for (const c of this.caches) void c.start();
+    this.setUpTokens();
     this.setUpAuth();
+    if (this.o.audit) this.auditor = new Auditor({ policy: this.o.audit.policy, sink: this.o.audit.sink, clock: this.clock });
     this.openapi = new OpenApiV3(this.table, schemaFor as SchemaSource);
     const logs = new LogProxy({
       logger: this.log,
@@ -311,10 +373,13 @@ export class ApiServer {
       authenticators: [
         ...(sec?.clientCA ? [new X509Authenticator()] : []),
         ...(sec?.tokenAuthFile ? [TokenFileAuthenticator.fromFile(sec.tokenAuthFile)] : []),
+        ...(this.serviceAccountAuthenticator ? [this.serviceAccountAuthenticator] : []),
         ...(this.o.authenticators ?? []),
       ],
       anonymous: sec?.anonymous ?? false,
     });
+    const sa = this.serviceAccountAuthenticator;
+    if (this.o.authenticator) this.insecureAuthn = new UnionAuthenticator({ authenticators: [...(sa ? [sa] : []), this.o.authenticator], anonymous: false });
     this.reviews = {
       authorizer: this.authz,
       rulesFor: async (user: UserInfo, namespace: string) => {
@@ -350,6 +415,8 @@ export class ApiServer {
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
     const kind = LONG_RUNNING.has(info.verb) ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
     let admitted = false;
+    let audit: AuditContext | undefined;
+    sendWarningsWithHeaders(req, res);
     try {
       // in-flight limits (long-running requests are not counted)
       if (kind && info.isResourceRequest) {
@@ -362,25 +429,33 @@ export class ApiServer {
         this.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
         admitted = true;
       }
-      // authentication and authorization (the insecure loopback port is a cluster admin)
+      // authentication and authorization (the insecure loopback port is a cluster admin unless a
+      // test gives it an authenticator)
       const secure = (req.socket as TLSSocket).encrypted === true;
-      const authenticated = await (secure ? this.authn : insecureAuthenticator).authenticate(req);
+      const authenticated = await (secure ? this.authn : this.insecureAuthn).authenticate(req);
+      if (authenticated && this.auditor) audit = this.auditor.begin(req, info, authenticated, url, Date.now());
       if (!authenticated) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
       const user = req.headers['impersonate-user'] || req.headers['impersonate-group'] ? await impersonate(req, authenticated, secure ? this.authz : allowAll) : authenticated;
       const attrs = attributesOf(info);
       const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
       if (!decision.allowed) throw forbidden(user, attrs, decision.reason);
+      if (info.isResourceRequest && (await this.tokenEndpoint(req, res, info))) return;
       const review = info.isResourceRequest && this.discovery.find(info.group, info.version, info.resource) && !this.table.find(info.group, info.version, info.resource);
       if (review) await this.review(req, res, info.resource, info.namespace, user, info.verb);
       else if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
       else await this.nonResource(req, res, url);
     } catch (err) {
-      const se = toStatusError(err);
+      // A body whose fields have the wrong JSON types (`"spec": false`) trips the typed code paths;
+      // upstream's typed decoding refuses such bodies with 400, and so do we.
+      const malformed = err instanceof TypeError && ['create', 'update', 'patch'].includes(info.verb);
+      if (malformed) this.log.warn({ method: req.method, path: url.pathname, err: err.message }, 'malformed request body');
+      const se = malformed ? errors.badRequest(`the request body does not match the expected object shape: ${err.message}`) : toStatusError(err);
       if (se.code >= 500) this.log.error({ method: req.method, path: url.pathname, err: (err as Error)?.stack ?? String(err) }, 'request failed');
       else this.log.debug({ method: req.method, path: url.pathname, code: se.code, msg: se.message }, 'request refused');
       if (!res.headersSent) writeStatus(res, se);
       else res.end();
     } finally {
+      if (audit) this.finishAudit(audit, req, res);
       if (admitted && kind) {
         this.inflight[kind]--;
         this.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
@@ -450,6 +525,94 @@ export class ApiServer {
     throw errors.notFoundPath(p);
   }
 
+  /** Reads an object: watch cache first, then storage; undefined when absent. */
+  private async lookup<T extends KubeObject>(resource: string, ns: string | undefined, name: string): Promise<T | undefined> {
+    const store = this.storeOf(resource);
+    const cached = store.cache.get(store.key(ns, name));
+    if (cached) return cached.obj as T;
+    try {
+      return (await store.get(ns, name)) as T;
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The cached objects of a core resource in one namespace. */
+  private cachedList<T extends KubeObject>(resource: string, ns: string): T[] {
+    const store = this.storeOf(resource);
+    return store.cache.list(`${store.prefix}${ns}/`).items.map((v) => v.obj as T);
+  }
+
+  /** Recounts, from storage, what a namespace uses of every name in `hard` (quota admission and status). */
+  private async quotaUsage(ns: string, hard: ResourceList): Promise<ResourceList> {
+    const usages: ResourceList[] = [];
+    for (const src of quotaSources(hard, RESOURCES)) {
+      const items: Versioned[] = (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, src)}${ns}/`)).items;
+      for (const v of items) {
+        if (src.resource === 'pods' && !src.group && !podCounts(v.obj as Pod)) continue;
+        usages.push(usageOf(src.group, src.resource, v.obj));
+      }
+    }
+    return sumUsage(hard, usages);
+  }
+
+  /** Token endpoints and the service-account authenticator, when keys are configured. */
+  private setUpTokens(): void {
+    const t = this.o.serviceAccountTokens;
+    if (!t) return;
+    const pub = { key: createPublicKey(t.signingKey.key), alg: t.signingKey.alg, kid: t.signingKey.kid };
+    const keys = [pub, ...(t.publicKeys ?? []).filter((k) => k.kid !== pub.kid)];
+    const audiences = t.audiences?.length ? t.audiences : t.issuers;
+    this.serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator({
+      keys, issuers: t.issuers, audiences, clock: this.clock, logger: this.log.child({ part: 'sa-token' }),
+      lookups: {
+        serviceAccount: (ns, name) => this.lookup<ServiceAccount>('serviceaccounts', ns, name),
+        // Bound objects are read from storage: a deleted pod's token must stop working at once.
+        pod: (ns, name) => this.storeOf('pods').get(ns, name).then((o) => o as never, (e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
+        secret: (ns, name) => this.storeOf('secrets').get(ns, name).then((o) => o as never, (e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
+      },
+    });
+    this.tokens = new TokenEndpoints({
+      signingKey: t.signingKey, issuer: t.issuers[0]!, audiences, maxExpirationSeconds: t.maxExpirationSeconds, clock: this.clock,
+      get: (resource, ns, name) => this.storeOf(resource).get(ns, name).then((o) => o, (e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
+      reviewers: () => [this.serviceAccountAuthenticator!, ...this.tokenReviewers],
+    });
+  }
+
+  /** Serves `serviceaccounts/<name>/token` and `tokenreviews`; false when the request is not for them. */
+  private async tokenEndpoint(req: IncomingMessage, res: ServerResponse, info: ReturnType<typeof parseRequestInfo>): Promise<boolean> {
+    const isToken = info.group === '' && info.resource === 'serviceaccounts' && info.subresource === 'token';
+    const isReview = info.group === 'authentication.k8s.io' && info.resource === 'tokenreviews';
+    if (!isToken && !isReview) return false;
+    if (!this.tokens) throw errors.notFoundPath(info.path);
+    if (info.verb !== 'create' || (isReview && info.name !== undefined)) throw errors.methodNotAllowed();
+    const body = requireObject(decodeBody(await readBody(req), req.headers['content-type']));
+    const out = isToken ? await this.tokens.tokenRequest(info.namespace!, info.name!, body) : await this.tokens.tokenReview(body);
+    writeJSON(res, 201, out);
+    return true;
+  }
+
+  /** Writes the ResponseComplete event with what this request's level records. */
+  private finishAudit(ctx: AuditContext, req: IncomingMessage, res: ServerResponse): void {
+    const write = () => {
+      const notes = notesFor(req);
+      let requestObject: unknown;
+      if (ctx.level === 'Request' || ctx.level === 'RequestResponse') {
+        try {
+          if (notes.requestBody?.length) requestObject = decodeBody(notes.requestBody, req.headers['content-type']);
+        } catch {
+          /* not decodable: left out */
+        }
+      }
+      const out = responseObject(res) as { kind?: string; status?: string; reason?: string; message?: string } | undefined;
+      const status = out?.kind === 'Status' ? { status: out.status, reason: out.reason, message: out.message } : undefined;
+      this.auditor!.end(ctx, { code: res.statusCode, status, requestObject, responseObject: out, annotations: notes.auditAnnotations });
+    };
+    if (res.writableFinished) write();
+    else res.once('close', write);
+  }
+
   private text(res: ServerResponse, code: number, body: string): void {
     res.statusCode = code;
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
@@ -467,6 +630,7 @@ export class ApiServer {
       await new Promise<void>((r) => srv.close(() => r()));
     }
     await this.storage?.close();
+    await this.auditor?.close();
   }
 
   /** The served resources (for in-process tools). */

@@ -7,12 +7,14 @@ import { flagBool, flagInt, flagOptional, flagString, parseFlags, type ParsedFla
 import { hostAddress } from '../util/host.js';
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
+import { SECURITY_FLAGS, securityOptions } from './apiserver-security.js';
 
 const KNOWN = [
   'etcd-servers', 'etcd-prefix', 'insecure-bind-address', 'insecure-port', 'service-cluster-ip-range',
   'service-node-port-range', 'advertise-address', 'max-requests-inflight', 'max-mutating-requests-inflight', 'watch-cache-size',
   'secure-port', 'bind-address', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file', 'token-auth-file', 'anonymous-auth',
   'authorization-mode', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile', 'kubelet-client-certificate', 'kubelet-client-key', 'kubelet-certificate-authority',
+  ...SECURITY_FLAGS,
 ];
 
 const readOpt = (f: ParsedFlags, name: string) => {
@@ -68,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     maxRequestsInflight: flagInt(f, 'max-requests-inflight', 400),
     maxMutatingRequestsInflight: flagInt(f, 'max-mutating-requests-inflight', 200),
     watchCacheCapacity: flagInt(f, 'watch-cache-size', 10_000),
+    ...securityOptions(f, log),
     logger: log,
   });
   const signal = stopSignal();

@@ -122,6 +122,11 @@ export async function run(argv: string[]): Promise<number> {
         return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
       });
     }
+    // 7. pods need the `default` ServiceAccount and the CA ConfigMap of their namespace (controller-manager makes them)
+    if (hasCommand('controller-manager')) {
+      await wait('default ServiceAccount', async () => !!(await cs.resource(R.serviceaccounts).get('default', 'default').catch(() => undefined)));
+      await wait('kube-root-ca.crt', async () => !!(await cs.resource(R.configmaps).get('default', 'kube-root-ca.crt').catch(() => undefined)));
+    }
     out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     cs.close();

@@ -24,6 +24,8 @@ import { streamLog } from './logs.js';
 import { Prober, realProbeRunner } from './prober.js';
 import { authenticateKubeletCaller, kubeletAttributes, SarKubeletAuthorizer, type KubeletAuthorizer } from './server-auth.js';
 import { serverTlsOptions } from '../util/tls.js';
+import { ServiceAccountTokenManager } from './token-manager.js';
+import { refreshTokenVolumes } from './volumes.js';
 import { jsonEqual } from '../apiserver/registry/object-meta.js';
 
 export interface KubeletOptions {
@@ -69,6 +71,7 @@ export class Kubelet {
   private server?: http.Server;
   private authorizer?: KubeletAuthorizer;
   private prober!: Prober;
+  private tokens!: ServiceAccountTokenManager;
   port = 0;
 
   constructor(o: KubeletOptions) {
@@ -83,6 +86,12 @@ export class Kubelet {
     const v = await o.runtime.version();
     this.runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
     this.facts = readHostFacts(o.rootDir, o.address);
+    this.tokens = new ServiceAccountTokenManager(async (ns, sa, spec) => {
+      const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: spec.audiences, expirationSeconds: spec.expirationSeconds, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: spec.pod.name, uid: spec.pod.uid } } };
+      const out = (await o.clientset.resource(R.serviceaccounts).createSubresource(ns, sa, 'token', body)) as { status?: { token?: string; expirationTimestamp?: string } };
+      if (!out.status?.token) throw new Error(`no token in the TokenRequest answer for ${ns}/${sa}`);
+      return { token: out.status.token, expiresAt: Date.parse(out.status.expirationTimestamp ?? '') || o.clock.now() + spec.expirationSeconds * 1000 };
+    }, o.clock);
     await this.startServer();
     await this.registerNode();
     const loops = [
@@ -111,6 +120,7 @@ export class Kubelet {
     await this.relist(queue.add.bind(queue));
     loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
     loops.push(this.every(500, signal, async () => this.probeTick()));
+    loops.push(this.every(10_000, signal, () => this.refreshTokens()));
     // Pods start in parallel: the runtime, not the kubelet, should be the limit.
     const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 16, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
@@ -215,6 +225,17 @@ export class Kubelet {
     this.runtimePods = next;
   }
 
+  /** Puts fresh service-account tokens into the projected volumes of running pods; forgets tokens of pods gone. */
+  private async refreshTokens(): Promise<void> {
+    const live = new Set<string>();
+    for (const pod of this.pods.store.list()) {
+      live.add(pod.metadata.uid!);
+      if (pod.metadata.deletionTimestamp || !this.runtimePods.get(pod.metadata.uid!)?.sandboxes.some((s) => s.state === 'SANDBOX_READY')) continue;
+      await refreshTokenVolumes(this.o.rootDir, pod, this.deps().objects).catch((e: Error) => this.log.warn({ pod: keyOf(pod), err: e.message }, 'token refresh failed'));
+    }
+    this.tokens.forgetGone(live);
+  }
+
   /** Hands the prober every running container of the pods bound here. */
   private probeTick(): void {
     const list = [];
@@ -239,6 +260,8 @@ export class Kubelet {
       objects: {
         configMap: (ns: string, name: string) => o.clientset.resource<ConfigMap>(R.configmaps).get(ns, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
         secret: (ns: string, name: string) => o.clientset.resource<Secret>(R.secrets).get(ns, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+        serviceAccountToken: (p: Pod, audience: string | undefined, expirationSeconds: number) =>
+          this.tokens.token(p.metadata.namespace ?? 'default', p.spec.serviceAccountName || 'default', { audiences: audience ? [audience] : [], expirationSeconds, pod: { name: p.metadata.name!, uid: p.metadata.uid! } }),
       },
       rootDir: o.rootDir,
       logRoot: o.logRoot ?? path.join(o.rootDir, 'logs'),
@@ -292,6 +315,8 @@ export class Kubelet {
     this.waiting.set(pod.metadata.uid!, waiting);
     rp = await this.runtimePod(pod);
     await this.writeStatus(pod, rp, waiting);
+    // A volume that could not be set up yet (e.g. its ConfigMap is not there yet) is retried.
+    if (Object.values(waiting).some((w) => w.reason === 'ContainerCreating')) return { requeueAfter: 2000 };
     const pendingBackoff = Object.keys(waiting).filter((n) => waiting[n]!.reason === 'CrashLoopBackOff' || waiting[n]!.reason === 'ErrImagePull');
     if (pendingBackoff.length) {
       const until = Math.min(...pendingBackoff.map((n) => this.backoff.get(`${pod.metadata.uid}/${n}`)?.until ?? this.o.clock.now() + 1000));

@@ -18,9 +18,13 @@ export interface ProcFixture {
   stop(): Promise<void>;
 }
 
-/** Runs `kubets <args>` (needs `npm run build` first); output is kept for diagnostics. */
+/**
+ * Runs `kubets <args>` (needs `npm run build` first); output is kept for diagnostics.
+ * KUBETS_NODE_ARGS adds node flags NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ */
 export function startKubets(args: string[], env: Record<string, string> = {}): ProcFixture {
-  const proc = spawn(process.execPath, [KUBETS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const nodeArgs = (process.env.KUBETS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const proc = spawn(process.execPath, [...nodeArgs, KUBETS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -48,7 +52,9 @@ export interface ApiProcFixture extends ProcFixture {
 export async function startApiServerProcess(etcdEndpoint: string, extra: string[] = []): Promise<ApiProcFixture> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-e2e-'));
-  const p = startKubets(['apiserver', '--etcd-servers', etcdEndpoint, '--insecure-port', String(port), ...extra], { KUBETS_LOG_LEVEL: 'warn' });
+  // No controller-manager creates `default` ServiceAccounts here, so ServiceAccount admission is off unless asked for.
+  const admission = extra.some((a) => a.startsWith('--disable-admission-plugins')) ? [] : ['--disable-admission-plugins', 'ServiceAccount'];
+  const p = startKubets(['apiserver', '--etcd-servers', etcdEndpoint, '--insecure-port', String(port), ...admission, ...extra], { KUBETS_LOG_LEVEL: 'warn' });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -93,7 +93,7 @@ export class EtcdStorage implements Storage {
     const obj = this.codec.decode(key, kv.value);
     const rev = Number(kv.mod_revision);
     obj.metadata.resourceVersion = String(rev);
-    return { key, obj, rev };
+    return this.codec.isStale?.(key, kv.value) ? { key, obj, rev, stale: true } : { key, obj, rev };
   }
 
   private encode(key: string, obj: KubeObject): Buffer {
