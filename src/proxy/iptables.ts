@@ -16,7 +16,8 @@ export interface Iptables {
 export class ExecIptables implements Iptables {
   constructor(private readonly runner: CommandRunner) {}
   async restore(text: string): Promise<void> {
-    const r = await this.runner.run('iptables-restore', ['-w', '5', '--noflush'], text);
+    // A table-wide `-S` in the text (see restore.ts) lists the table to stdout: discarded.
+    const r = await this.runner.run('iptables-restore', ['-w', '5', '--noflush'], text, { discardStdout: true });
     if (r.code !== 0) throw new CommandError('iptables-restore', r);
   }
   async save(table: Table): Promise<string> {

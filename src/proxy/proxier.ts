@@ -161,7 +161,13 @@ export class Proxier implements Runnable {
           const parsed = parseSave(await this.o.iptables.save(t)).get(t);
           if (parsed) saved.set(t, parsed);
         }
-        const existing = { nat: saved.get('nat')?.chains ?? new Set<string>(), filter: saved.get('filter')?.chains ?? new Set<string>() };
+        const rules = (t: SavedTable | undefined) => [...(t?.rules.values() ?? [])].reduce((n, r) => n + r.length, 0);
+        const existing = {
+          nat: saved.get('nat')?.chains ?? new Set<string>(),
+          filter: saved.get('filter')?.chains ?? new Set<string>(),
+          natRules: rules(saved.get('nat')),
+          filterRules: rules(saved.get('filter')),
+        };
         tx = fullTransaction(next, existing, missingJumps(saved, next.jumps));
       } else {
         tx = partialTransaction(this.last!, next);
