@@ -33,7 +33,7 @@ test('shouldListFirst: many names in a commit over a small table list; few names
     [10, 0, false], // tiny commits never
     [11_000, 0, true], // first full sync of 1,000 services
     [111_000, 323_000, true], // full resync of 10,000 services
-    [10_000, 323_000, false], // KUBE-SERVICES rewrite of a partial sync at 10,000 services
+    [3_000, 323_000, false], // a few hundred services changed at 10,000 services
     [5, 323_000, false],
   ];
   for (const [n, rules, want] of cases) assert.equal(shouldListFirst(n, rules), want, `${n} names, ${rules} rules`);
