@@ -107,11 +107,16 @@ export class FakeIptables implements Iptables {
     }
   }
 
-  async save(table: Table): Promise<string> {
+  /** Chains read with a chain list, in order (to assert the proxier's cheap reads). */
+  readonly chainReads: string[][] = [];
+
+  async save(table: Table, chains?: string[]): Promise<string> {
     const t = this.tables.get(table)!;
     const lines = [`*${table}`];
+    if (chains) this.chainReads.push(chains);
     // Built-in chains first, then user chains by name (a stable order, independent of write order).
-    const names = [...BUILTIN[table]!, ...[...t.keys()].filter((c) => !BUILTIN[table]!.includes(c)).sort()];
+    const all = [...BUILTIN[table]!, ...[...t.keys()].filter((c) => !BUILTIN[table]!.includes(c)).sort()];
+    const names = chains ? all.filter((c) => chains.includes(c)) : all;
     for (const c of names) lines.push(BUILTIN[table]!.includes(c) ? `:${c} ACCEPT [0:0]` : `:${c} - [0:0]`);
     for (const c of names) for (const r of t.get(c)!) lines.push(['-A', c, ...r.split('\u0000')].map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' '));
     lines.push('COMMIT');

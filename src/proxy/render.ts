@@ -204,7 +204,9 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
   filter.add('KUBE-FORWARD', [...comment('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
 
   // 3. Per service port.
-  const perServiceNat = new ChainWriter();
+  // Per-service chains are named after their own service port, so fragments never share one:
+  // they are collected as they are, without a per-chain merge.
+  const perServiceNat: Chain[] = [];
   const optsKey = JSON.stringify(opts);
   const seen = new Set<string>();
   const make = (sp: ServicePortInfo) => (): Fragment => {
@@ -215,7 +217,7 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
   for (const sp of servicePorts) {
     const frag = cache ? cache.fragment(sp, optsKey, make(sp), seen) : make(sp)();
     nat.merge(frag.nat);
-    perServiceNat.merge(frag.perSvc);
+    for (const c of frag.perSvc) perServiceNat.push(c);
     filter.merge(frag.filter);
   }
   cache?.prune(seen);
@@ -230,7 +232,7 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
       nat.add('KUBE-SERVICES', [...npComment, '-d', addr, '-j', 'KUBE-NODEPORTS']);
     }
   }
-  const natChains = [...nat.list(), ...perServiceNat.list()];
+  const natChains = [...nat.list(), ...perServiceNat];
   const filterChains = filter.list();
   const ruleCount = [...natChains, ...filterChains].reduce((n, c) => n + c.rules.length, 0);
   return { nat: natChains, filter: filterChains, jumps: jumpRules(), servicePorts, ruleCount };
