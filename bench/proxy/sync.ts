@@ -1,7 +1,7 @@
 // Benchmark: render + iptables-restore for 1,000 / 5,000 / 10,000 Services x 10 endpoints (full
 // sync), and one endpoint change with 10,000 Services present (partial sync). iptables runs in a
 // network namespace created here, so the host's tables are untouched. Prints figures; asserts nothing.
-// Run as root: node --import tsx bench/proxy/sync.ts [sizes...]
+// Run as root: node --import tsx bench/proxy/sync.ts [sizes...] [--quick]
 import type { Service } from '../../src/api/types/core.js';
 import type { EndpointSlice } from '../../src/api/types/apps.js';
 import { render, RenderCache } from '../../src/proxy/render.js';
@@ -54,6 +54,8 @@ function savedRuleCount(text: string): number {
 
 async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  // --quick: only the first full sync and the partial sync (no resync, no floor).
+  const quick = process.argv.includes('--quick');
   const list = sizes.length ? sizes : [1000, 5000, 10000];
   const id = uniqueId();
   const ns = `${id}-bench`;
@@ -82,34 +84,42 @@ async function main(): Promise<void> {
       const tText = ms(t0);
       // 2. First full sync into empty tables.
       const first = await timedRestore(ns, tx.text, true);
+      if (quick) {
+        process.stdout.write(`${n} services x 10 endpoints (${rs.ruleCount} rules): render ${fmt(tRender)}, text ${fmt(tText)}, first full sync restore ${cpuNote(first)}\n`);
+      }
       // 3. Steady-state full resync: read the tables as the proxier does, then rewrite everything.
       t0 = performance.now();
-      const savedText = (await ipt.save('nat')) + (await ipt.save('filter'));
-      const saved = parseSave(savedText);
-      const existing = {
-        nat: saved.get('nat')?.chains ?? new Set<string>(),
-        filter: saved.get('filter')?.chains ?? new Set<string>(),
-        natRules: savedRuleCount(savedText.slice(savedText.indexOf('*nat'))),
-        filterRules: savedRuleCount(savedText.slice(savedText.indexOf('*filter'))),
-      };
-      const tRead = ms(t0);
-      t0 = performance.now();
-      await ipt.save('nat', ['PREROUTING', 'OUTPUT', 'POSTROUTING']);
-      await ipt.save('filter', ['INPUT', 'FORWARD', 'OUTPUT']);
-      const tReadJumps = ms(t0);
-      const tx2 = fullTransaction(rs, existing, missingJumps(saved, rs.jumps));
-      const again = await timedRestore(ns, tx2.text, true);
-      // 4. Floor: the same rules, flushing restore into an empty namespace (no --noflush, no -S).
-      const floor = await timedRestore(floorNs, tx.text.split('\n').filter((l) => l !== '-S').join('\n'), false);
-      process.stdout.write(
-        `${n} services x 10 endpoints (${rs.ruleCount} rules, ${rs.nat.length} nat chains): render ${fmt(tRender)}, text ${fmt(tText)}\n` +
-          `  first full sync: restore ${cpuNote(first)}; total ${fmt(tRender + tText + first.wall)}\n` +
-          `  full resync over it: read tables ${fmt(tRead)} (first sync after a start; periodic resyncs read only the built-in chains: ${fmt(tReadJumps)}), restore ${cpuNote(again)}${tx2.text.includes('\n-S\n') ? ' (with -S)' : ''}\n` +
-          `  floor (flushing restore, same rules): ${cpuNote(floor)}; first sync / floor = ${(first.wall / floor.wall).toFixed(2)} wall, ${(first.cpu / floor.cpu).toFixed(2)} cpu\n`,
-      );
+      if (!quick) await resyncAndFloor();
+      async function resyncAndFloor(): Promise<void> {
+        const savedText = (await ipt.save('nat')) + (await ipt.save('filter'));
+        const saved = parseSave(savedText);
+        const existing = {
+          nat: saved.get('nat')?.chains ?? new Set<string>(),
+          filter: saved.get('filter')?.chains ?? new Set<string>(),
+          natRules: savedRuleCount(savedText.slice(savedText.indexOf('*nat'))),
+          filterRules: savedRuleCount(savedText.slice(savedText.indexOf('*filter'))),
+        };
+        const tRead = ms(t0);
+        t0 = performance.now();
+        await ipt.save('nat', ['PREROUTING', 'OUTPUT', 'POSTROUTING']);
+        await ipt.save('filter', ['INPUT', 'FORWARD', 'OUTPUT']);
+        const tReadJumps = ms(t0);
+        const tx2 = fullTransaction(rs, existing, missingJumps(saved, rs.jumps));
+        const again = await timedRestore(ns, tx2.text, true);
+        // 4. Floor: the same rules, flushing restore into an empty namespace (no --noflush, no -S).
+        const floor = await timedRestore(floorNs, tx.text.split('\n').filter((l) => l !== '-S').join('\n'), false);
+        process.stdout.write(
+          `${n} services x 10 endpoints (${rs.ruleCount} rules, ${rs.nat.length} nat chains): render ${fmt(tRender)}, text ${fmt(tText)}\n` +
+            `  first full sync: restore ${cpuNote(first)}; total ${fmt(tRender + tText + first.wall)}\n` +
+            `  full resync over it: read tables ${fmt(tRead)} (first sync after a start; periodic resyncs read only the built-in chains: ${fmt(tReadJumps)}), restore ${cpuNote(again)}${tx2.text.includes('\n-S\n') ? ' (with -S)' : ''}\n` +
+            `  floor (flushing restore, same rules): ${cpuNote(floor)}; first sync / floor = ${(first.wall / floor.wall).toFixed(2)} wall, ${(first.cpu / floor.cpu).toFixed(2)} cpu\n`,
+        );
+      }
       // 5. Partial: one endpoint of one service changes (largest size only).
       if (n === Math.max(...list)) {
-        const changed = state(n, 10, Math.floor(n / 2));
+        // The informer keeps unchanged objects: only the changed service's slice is a new object.
+        const bumped = state(n, 10, Math.floor(n / 2));
+        const changed = { services, slices: slices.map((s, i) => (i === Math.floor(n / 2) ? bumped.slices[i]! : s)) };
         t0 = performance.now();
         const rs2 = render(changed.services, changed.slices, node, opts, cache);
         const tRender2 = ms(t0);
