@@ -3,13 +3,13 @@ import { clientsetFromKubeconfig } from '../client/rest.js';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { realClock } from '../util/clock.js';
-import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
+import { flagInt, flagOptional, flagString, parseDuration, parseFlags } from '../util/flags.js';
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
 import os from 'node:os';
 
 export async function run(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods'] });
+  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods', 'maximum-dead-containers-per-container', 'maximum-dead-containers', 'minimum-container-ttl-duration', 'pod-manifest-path'] });
   const log = newLogger({ component: 'kubelet' });
   const kubeconfig = flagOptional(f, 'kubeconfig');
   if (!kubeconfig) throw new Error('--kubeconfig is required');
@@ -27,6 +27,11 @@ export async function run(argv: string[]): Promise<number> {
     clusterDomain: flagString(f, 'cluster-domain', 'cluster.local'),
     podCIDR: flagOptional(f, 'pod-cidr'),
     maxPods: flagInt(f, 'max-pods', 110),
+    gc: {
+      maxPerPodContainer: flagInt(f, 'maximum-dead-containers-per-container', 1),
+      maxContainers: flagInt(f, 'maximum-dead-containers', -1),
+      minAgeMs: parseDuration(flagString(f, 'minimum-container-ttl-duration', '0s')),
+    },
     clock: realClock,
     logger: log,
   });

@@ -11,15 +11,19 @@ import { keyOf, splitKey, type Informer } from '../client/cache/interfaces.js';
 import { EventRecorder } from '../client/events.js';
 import { newWorkQueue, runWorkers } from '../client/workqueue/queue.js';
 import type { Clock } from '../util/clock.js';
-import { rfc3339Micro } from '../util/clock.js';
+import { rfc3339, rfc3339Micro } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import type { ImageService, RuntimeService } from './cri/runtime-service.js';
+import { CriError, type ContainerStatsSample, type ImageService, type RuntimeService, type SandboxStatsSample } from './cri/runtime-service.js';
+import { buildSummary, readBootTimeMs, readHostSample, type HostSample, type PodInfo, type Summary } from './stats-summary.js';
 import { buildNodeStatus, newNode, readHostFacts, type HostFacts } from './node-status.js';
 import type { BackoffState } from './pod-actions.js';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, latestContainer, type RuntimePod } from './runtime-state.js';
 import { buildPodStatus, type WaitingReasons } from './status.js';
 import { killPod, removePod, syncPod } from './sync-pod.js';
 import { streamLog } from './logs.js';
+import { killContainer } from './lifecycle.js';
+import { watchContainerEvents } from './runtime-events.js';
+import { DEFAULT_GC_POLICY, planGarbageCollection, type GcPolicy } from './gc.js';
 import { Prober, realProbeRunner } from './prober.js';
 import { jsonEqual } from '../apiserver/registry/object-meta.js';
 
@@ -42,6 +46,10 @@ export interface KubeletOptions {
   relistMs?: number;
   /** Pod workers running in parallel. */
   workers?: number;
+  /** Dead container limits (default: one dead instance per container, no node-wide limit). */
+  gc?: GcPolicy;
+  /** Garbage collection period (ms, default 10 s). */
+  gcPeriodMs?: number;
 }
 
 export class Kubelet {
@@ -57,6 +65,9 @@ export class Kubelet {
   private recorder!: EventRecorder;
   private server?: http.Server;
   private prober!: Prober;
+  private hostSample?: HostSample;
+  private relistTail: Promise<void> = Promise.resolve();
+  private relistNext?: Promise<void>;
   port = 0;
 
   constructor(o: KubeletOptions) {
@@ -88,17 +99,21 @@ export class Kubelet {
       onChange: (p) => queue.add(keyOf(p)),
       onFailure: (p, c, _kind, message) => this.event(p, 'Warning', 'Unhealthy', message),
       onRestart: async (p, c, st, kind) => {
-        this.event(p, 'Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`);
-        await o.runtime.stopContainer(st.id, p.spec.terminationGracePeriodSeconds ?? 30).catch(() => {});
+        const podIP = this.runtimePods.get(p.metadata.uid!)?.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.ip;
+        await killContainer(p, c, st.id, podIP, p.spec.terminationGracePeriodSeconds ?? 30, this.deps(), `Container ${c.name} failed ${kind} probe, will be restarted`);
       },
     });
     const enqueue = (p: Pod) => queue.add(keyOf(p));
     this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: enqueue });
     factory.start(signal);
     await factory.waitForSync(signal);
-    await this.relist(queue.add.bind(queue));
-    loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
+    const relist = () => this.relistSerial(queue.add.bind(queue));
+    await relist();
+    loops.push(this.every(o.relistMs ?? 1000, signal, relist));
+    // Runtime events (where offered) relist at once; containerd 1.6 has none: periodic only.
+    loops.push(watchContainerEvents({ runtime: o.runtime, onEvent: () => void relist().catch(() => {}), signal, clock: o.clock, logger: this.log }).then(() => {}));
     loops.push(this.every(500, signal, async () => this.probeTick()));
+    loops.push(this.every(o.gcPeriodMs ?? 10_000, signal, () => this.collectGarbage()));
     // Pods start in parallel: the runtime, not the kubelet, should be the limit.
     const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 16, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
@@ -159,6 +174,18 @@ export class Kubelet {
 
   // ---- runtime view ----
 
+  /** One relist at a time: runs after the one in flight; callers arriving meanwhile share the next. */
+  private relistSerial(enqueue: (key: string) => void): Promise<void> {
+    if (this.relistNext) return this.relistNext;
+    const next = this.relistTail.then(() => {
+      this.relistNext = undefined;
+      return this.relist(enqueue);
+    });
+    this.relistNext = next;
+    this.relistTail = next.catch(() => {});
+    return next;
+  }
+
   /** Lists what the runtime holds for kubets pods, grouped by pod uid; enqueues pods whose view changed. */
   private async relist(enqueue: (key: string) => void): Promise<void> {
     const rt = this.o.runtime;
@@ -175,7 +202,7 @@ export class Kubelet {
       const prev = this.runtimePods.get(c.labels[LABEL_POD_UID] ?? '')?.containers.find((x) => x.id === c.id);
       // The list carries each container's state: ask for the full status only when it changed.
       const status = prev && prev.state === c.state ? prev : await rt.containerStatus(c.id).catch(() => undefined);
-      if (status) of(c.labels).containers.push(status);
+      if (status) of(c.labels).containers.push({ ...status, podSandboxId: c.podSandboxId });
     }
     for (const rp of next.values()) {
       rp.sandboxes.sort((a, b) => b.createdAt - a.createdAt);
@@ -201,6 +228,14 @@ export class Kubelet {
       }
     }
     this.runtimePods = next;
+  }
+
+  /** Removes dead containers beyond the GC policy and dead sandboxes left empty (see gc.ts). */
+  private async collectGarbage(): Promise<void> {
+    const plan = planGarbageCollection(this.runtimePods.values(), this.o.gc ?? DEFAULT_GC_POLICY, this.o.clock.now());
+    for (const id of plan.containers) await this.o.runtime.removeContainer(id).catch((e: Error) => this.log.warn({ err: e.message, id }, 'gc: remove container failed'));
+    for (const id of plan.sandboxes) await this.o.runtime.removePodSandbox(id).catch((e: Error) => this.log.warn({ err: e.message, id }, 'gc: remove sandbox failed'));
+    if (plan.containers.length || plan.sandboxes.length) this.log.info({ containers: plan.containers.length, sandboxes: plan.sandboxes.length }, 'garbage collected');
   }
 
   /** Hands the prober every running container of the pods bound here. */
@@ -249,7 +284,7 @@ export class Kubelet {
     for (const s of rp.sandboxes) if (s.state === 'SANDBOX_READY') (s as { ip?: string }).ip = (await rt.podSandboxStatus(s.id).catch(() => undefined))?.ip;
     for (const c of cs) {
       const st = await rt.containerStatus(c.id).catch(() => undefined);
-      if (st) rp.containers.push(st);
+      if (st) rp.containers.push({ ...st, podSandboxId: c.podSandboxId });
     }
     return rp;
   }
@@ -302,6 +337,41 @@ export class Kubelet {
     }
   }
 
+  // ---- stats ----
+
+  /**
+   * The Summary API: 1. CRI sandbox stats (pod totals with their containers), or container stats
+   * alone where the runtime lacks ListPodSandboxStats; 2. pod and container start times from the
+   * API and the runtime view; 3. the host sample (CPU rate against the previous sample).
+   */
+  private async summary(): Promise<Summary> {
+    const rt = this.o.runtime;
+    const labels = { [LABEL_MANAGED]: 'true' };
+    let sandboxes: SandboxStatsSample[] = [];
+    let containers: ContainerStatsSample[];
+    try {
+      sandboxes = await rt.listPodSandboxStats({ labels });
+      containers = sandboxes.flatMap((s) => s.containers);
+    } catch (err) {
+      if (!(err instanceof CriError && err.code === 'Unimplemented')) throw err;
+      containers = await rt.listContainerStats({ labels });
+    }
+    const pods = new Map<string, PodInfo>();
+    for (const pod of this.pods.store.list()) {
+      const rp = this.runtimePods.get(pod.metadata.uid!);
+      const containerStart: Record<string, string> = {};
+      for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) {
+        const cur = latestContainer(rp, c.name);
+        if (cur?.startedAt) containerStart[c.name] = rfc3339(Math.floor(cur.startedAt / 1e6));
+      }
+      pods.set(pod.metadata.uid!, { name: pod.metadata.name!, namespace: pod.metadata.namespace!, uid: pod.metadata.uid!, startTime: pod.status?.startTime, containerStart });
+    }
+    const now = readHostSample(this.o.rootDir, this.o.clock.now());
+    const prev = this.hostSample;
+    if (!prev || now.timeMs - prev.timeMs >= 1000) this.hostSample = now;
+    return buildSummary({ nodeName: this.o.nodeName, bootTimeMs: readBootTimeMs(), now, prev: prev && now.timeMs > prev.timeMs ? prev : undefined, sandboxes, containers, pods });
+  }
+
   // ---- HTTP ----
 
   private async startServer(): Promise<void> {
@@ -321,6 +391,10 @@ export class Kubelet {
     if (url.pathname === '/pods') {
       res.setHeader('Content-Type', 'application/json');
       return void res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.pods?.store.list() ?? [] }));
+    }
+    if (url.pathname === '/stats/summary') {
+      res.setHeader('Content-Type', 'application/json');
+      return void res.end(JSON.stringify(await this.summary()));
     }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!m) {

@@ -11,6 +11,7 @@ import { containerEnv, ConfigError, type ObjectSource } from './env.js';
 import { backoffKey, computePodActions, nextBackoff, type BackoffState } from './pod-actions.js';
 import { ANNOTATION_RESTART_COUNT, LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, latestContainer, type RuntimePod } from './runtime-state.js';
 import { setUpVolumes, tearDownVolumes } from './volumes.js';
+import { killContainer, runHook } from './lifecycle.js';
 import type { WaitingReasons } from './status.js';
 
 /** Emits a Kubernetes event about a pod. */
@@ -101,7 +102,8 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   if (pod.metadata.deletionTimestamp) return waiting;
   // 3. sandbox
   let sandboxId = rp?.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.id;
-  const attempt = rp?.sandboxes.length ?? 0;
+  // Next attempt after the highest one still present (older sandboxes may have been collected).
+  const attempt = rp?.sandboxes.length ? Math.max(...rp.sandboxes.map((s) => s.metadata.attempt)) + 1 : 0;
   const sbConfig = sandboxConfigOf(pod, d, attempt);
   if (plan.createSandbox) {
     fs.mkdirSync(sbConfig.logDirectory!, { recursive: true });
@@ -181,6 +183,16 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
     d.event(pod, 'Normal', 'Created', `Created container ${c.name}`);
     await d.runtime.startContainer(id);
     d.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    // 6. postStart: the container counts as started only once its hook succeeded.
+    const postStart = c.lifecycle?.postStart;
+    if (postStart) {
+      const r = await runHook(postStart, pod, c, id, podIP, 0, d);
+      if (!r.ok) {
+        d.event(pod, 'Warning', 'FailedPostStartHook', r.message);
+        await killContainer(pod, c, id, podIP, pod.spec.terminationGracePeriodSeconds ?? 30, d, `FailedPostStartHook`);
+        if ((pod.spec.restartPolicy ?? 'Always') !== 'Never') waiting[c.name] = { reason: 'PostStartHookError', message: r.message };
+      }
+    }
   }
   return waiting;
 }
@@ -200,13 +212,16 @@ async function ensureImage(pod: Pod, c: Container, d: SyncDeps): Promise<void> {
   d.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${d.clock.now() - start}ms`);
 }
 
-/** Stops every container (grace period), then the sandboxes; removes them and the pod's volumes. */
-export async function killPod(uid: string, rp: RuntimePod | undefined, graceSeconds: number, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger'>, pod?: Pod): Promise<void> {
+/** Stops every container (preStop, then the grace period left), then the sandboxes. */
+export async function killPod(uid: string, rp: RuntimePod | undefined, graceSeconds: number, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger' | 'clock'>, pod?: Pod): Promise<void> {
   if (!rp) return;
+  const podIP = rp.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.ip;
   await Promise.all(
     rp.containers.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED').map(async (c) => {
-      if (pod) d.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      await d.runtime.stopContainer(c.id, graceSeconds).catch((e: Error) => d.logger.warn({ err: e.message, id: c.id }, 'stop container failed'));
+      if (!pod) return d.runtime.stopContainer(c.id, graceSeconds).catch((e: Error) => d.logger.warn({ err: e.message, id: c.id }, 'stop container failed'));
+      const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === c.name);
+      // Only a running container can run its preStop hook.
+      await killContainer(pod, c.state === 'CONTAINER_RUNNING' ? spec : undefined, c.id, podIP, graceSeconds, d, `Stopping container ${c.name}`);
     }),
   );
   for (const s of rp.sandboxes) await d.runtime.stopPodSandbox(s.id).catch((e: Error) => d.logger.warn({ err: e.message }, 'stop sandbox failed'));
@@ -214,7 +229,7 @@ export async function killPod(uid: string, rp: RuntimePod | undefined, graceSeco
 }
 
 /** Removes what remains of a pod that is gone from the API. */
-export async function removePod(uid: string, rp: RuntimePod, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger'>): Promise<void> {
+export async function removePod(uid: string, rp: RuntimePod, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger' | 'clock'>): Promise<void> {
   await killPod(uid, rp, 0, d);
   for (const c of rp.containers) await d.runtime.removeContainer(c.id).catch(() => {});
   for (const s of rp.sandboxes) await d.runtime.removePodSandbox(s.id).catch(() => {});
