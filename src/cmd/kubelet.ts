@@ -27,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
     clusterDomain: flagString(f, 'cluster-domain', 'cluster.local'),
     podCIDR: flagOptional(f, 'pod-cidr'),
     maxPods: flagInt(f, 'max-pods', 110),
+    podManifestPath: flagOptional(f, 'pod-manifest-path'),
     gc: {
       maxPerPodContainer: flagInt(f, 'maximum-dead-containers-per-container', 1),
       maxContainers: flagInt(f, 'maximum-dead-containers', -1),

@@ -56,7 +56,7 @@ for (const tc of cases) {
     const rt = new FakeRuntimeService();
     rt.execResults.set('sh -c post', { exitCode: tc.postStartExit, output: 'boom' });
     const events: string[] = [];
-    const waiting = await syncPod(hooked(tc.policy), undefined, deps(rt, root, events));
+    const { waiting } = await syncPod(hooked(tc.policy), undefined, deps(rt, root, events));
     const calls = rt.calls.filter((c) => !c.startsWith('RunPodSandbox') && !c.startsWith('PullImage'));
     assert.deepEqual(calls, ['CreateContainer c', 'StartContainer c', 'ExecSync sh -c post', ...(tc.wantKilled ? ['StopContainer'] : [])]);
     const c = [...rt.containers.values()][0]!;

@@ -76,12 +76,19 @@ export function linuxResources(c: Container): { cpuShares: number; cpuPeriod: nu
   return { cpuShares: req ? Math.max(2, Math.floor((req * 1024) / 1000)) : 2, cpuPeriod: lim ? 100_000 : 0, cpuQuota: lim ? Math.max(1000, Math.floor((lim * 100_000) / 1000)) : 0, memoryLimitBytes: mem };
 }
 
+/** What one sync learned: waiting reasons (ErrImagePull, CrashLoopBackOff…), and whether it changed the runtime. */
+export interface SyncOutcome {
+  waiting: WaitingReasons;
+  acted: boolean;
+}
+
 /**
  * 1. plan; 2. kill when asked; 3. sandbox; 4. volumes; 5. per container: image (per pull policy),
- * env, create, start. Returns the waiting reasons it learned (ErrImagePull, CrashLoopBackOff…).
+ * env, create, start; 6. postStart hooks.
  */
-export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps): Promise<WaitingReasons> {
+export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps): Promise<SyncOutcome> {
   const waiting: WaitingReasons = {};
+  const acted = () => ({ waiting, acted: plan.killPod || plan.createSandbox || plan.start.length > 0 });
   const now = d.clock.now();
   // Containers that exited since the last look start their back-off.
   for (const c of rp?.containers ?? []) {
@@ -99,7 +106,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   }
   // 2. kill
   if (plan.killPod) await killPod(pod.metadata.uid!, rp, pod.spec.terminationGracePeriodSeconds ?? 30, d, pod);
-  if (pod.metadata.deletionTimestamp) return waiting;
+  if (pod.metadata.deletionTimestamp) return acted();
   // 3. sandbox
   let sandboxId = rp?.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.id;
   // Next attempt after the highest one still present (older sandboxes may have been collected).
@@ -109,7 +116,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
     fs.mkdirSync(sbConfig.logDirectory!, { recursive: true });
     sandboxId = await d.runtime.runPodSandbox(sbConfig);
   }
-  if (!sandboxId || !plan.start.length) return waiting;
+  if (!sandboxId || !plan.start.length) return acted();
   // 4. volumes
   let volumes: Map<string, string>;
   try {
@@ -117,7 +124,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   } catch (err) {
     d.event(pod, 'Warning', 'FailedMount', (err as Error).message);
     for (const s of plan.start) waiting[s.container.name] = { reason: 'ContainerCreating' };
-    return waiting;
+    return acted();
   }
   const podIP = (await d.runtime.podSandboxStatus(sandboxId).catch(() => undefined))?.ip;
   // 5. containers
@@ -194,7 +201,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
       }
     }
   }
-  return waiting;
+  return acted();
 }
 
 async function ensureImage(pod: Pod, c: Container, d: SyncDeps): Promise<void> {
