@@ -19,7 +19,8 @@ import { LimitRanger } from './admission/limit-ranger.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import { PodSecurityAdmission } from './admission/pod-security/admission.js';
 import { ResourceQuotaAdmission } from './admission/quota/admission.js';
-import { quotaSources, usageOf, sumUsage, podCounts } from './admission/quota/usage.js';
+import { quotaSources, sumUsage } from './admission/quota/usage.js';
+import { usageList } from '../api/quota-usage.js';
 import { EncryptingCodec } from './encryption/codec.js';
 import type { EncryptionRule } from './encryption/config.js';
 import { Auditor, type AuditContext } from './audit/auditor.js';
@@ -269,6 +270,7 @@ export class ApiServer {
         get: (key) => this.storage.get(key),
         update: (key, obj, rev) => this.storage.update(key, obj, rev),
         usage: (ns, hard) => this.quotaUsage(ns, hard),
+        now: () => this.clock.now(),
       }),
       ...(this.o.extraAdmission ?? []),
     ].filter((p) => !disabled.has(p.name)));
@@ -549,10 +551,7 @@ export class ApiServer {
     const usages: ResourceList[] = [];
     for (const src of quotaSources(hard, RESOURCES)) {
       const items: Versioned[] = (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, src)}${ns}/`)).items;
-      for (const v of items) {
-        if (src.resource === 'pods' && !src.group && !podCounts(v.obj as Pod)) continue;
-        usages.push(usageOf(src.group, src.resource, v.obj));
-      }
+      for (const v of items) usages.push(usageList(src.group, src.resource, v.obj, this.clock.now()));
     }
     return sumUsage(hard, usages);
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LimitRange, LimitRangeItem, Pod, ResourceQuota, ServiceAccount } from '../../api/types/index.js';
+import type { KubeObject, LimitRange, LimitRangeItem, Pod, ResourceQuota, ServiceAccount } from '../../api/types/index.js';
 import { RESOURCES } from '../registry/resources.js';
 import { StatusError } from '../errors.js';
 import { StorageError, type Versioned } from '../storage/interface.js';
@@ -8,7 +8,10 @@ import type { AdmissionAttributes } from './interface.js';
 import { LimitRanger, effectiveDefaults, checkPod } from './limit-ranger.js';
 import { ServiceAccountAdmission, SA_MOUNT_PATH } from './service-account.js';
 import { ResourceQuotaAdmission, type QuotaAccess } from './quota/admission.js';
-import { exceeded, usageOf, sumUsage, exceededMessage } from './quota/usage.js';
+import { exceeded, sumUsage, exceededMessage } from './quota/usage.js';
+import { usageList } from '../../api/quota-usage.js';
+
+const usageOf = (group: string, resource: string, obj: KubeObject) => usageList(group, resource, obj, 0);
 
 const pods = RESOURCES.find((r) => r.resource === 'pods')!;
 const attrs = (pod: Pod, extra: Partial<AdmissionAttributes> = {}): AdmissionAttributes => ({ operation: 'CREATE', resource: pods, namespace: 'd', name: pod.metadata.name!, object: pod, user: { username: 'u', groups: [] }, dryRun: false, ...extra });
@@ -78,7 +81,7 @@ test('quota usage math: pods, compute, counts, exceeded message', () => {
   assert.equal(u['count/pods'], '1');
   assert.equal(u['requests.cpu'], '500m');
   assert.equal(u['limits.cpu'], '1500m');
-  assert.equal(u['requests.memory'], String(64 * 1024 * 1024));
+  assert.equal(u['requests.memory'], '64Mi');
   assert.deepEqual(usageOf('apps', 'deployments', { metadata: {} }), { 'count/deployments.apps': '1' });
   assert.deepEqual(usageOf('', 'pods', { ...p, status: { phase: 'Succeeded' } } as Pod), {});
   const hard = { pods: '2', 'requests.cpu': '1' };

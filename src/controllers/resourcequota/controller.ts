@@ -9,7 +9,7 @@ import type { WorkQueue } from '../../client/workqueue/interfaces.js';
 import type { ControllerContext } from '../common/context.js';
 import { runController } from '../common/run.js';
 import { gcResources } from '../garbagecollector/resources.js';
-import { canonical, computeUsed } from './usage.js';
+import { canonical, computeUsed } from '../../api/quota-usage.js';
 
 /** Options: resync period (upstream --resource-quota-sync-period, 5 min) and the counted resources. */
 export interface ResourceQuotaOptions {

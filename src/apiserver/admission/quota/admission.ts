@@ -6,7 +6,8 @@ import type { Pod, ResourceList, ResourceQuota } from '../../../api/types/index.
 import { errors } from '../../errors.js';
 import { StorageError, type Versioned } from '../../storage/interface.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../interface.js';
-import { addUsage, exceeded, exceededMessage, missingCompute, usageOf } from './usage.js';
+import { addUsage, exceeded, exceededMessage, missingCompute } from './usage.js';
+import { usageList } from '../../../api/quota-usage.js';
 
 /** Live access to quotas and usage (the apiserver's storage). */
 export interface QuotaAccess {
@@ -17,7 +18,12 @@ export interface QuotaAccess {
   update(key: string, obj: ResourceQuota, rev: number): Promise<number>;
   /** Recounts what the namespace uses of each name in `hard`, from storage. */
   usage(namespace: string, hard: ResourceList): Promise<ResourceList>;
+  /** The clock (ms since the epoch) deciding whether a terminating pod still counts; Date.now by default. */
+  now?: () => number;
 }
+
+/** Quota names a pod's compute resources are charged under. */
+const COMPUTE_NAME = /^(requests\.|limits\.)?(cpu|memory|ephemeral-storage)$/;
 
 const sameKeys = (a: ResourceList | undefined, b: ResourceList | undefined) => JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
 
@@ -29,10 +35,14 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
   async validate(a: AdmissionAttributes): Promise<void> {
     if (a.operation !== 'CREATE' || a.subresource || !a.namespace) return;
     // 1. usage of the new object
-    const requested = usageOf(a.resource.group, a.resource.resource, a.object);
+    const requested = usageList(a.resource.group, a.resource.resource, a.object, (this.access.now ?? Date.now)());
     if (!Object.keys(requested).length) return;
     // 2. relevant quotas
-    const quotas = (await this.access.list(a.namespace)).filter((v) => Object.keys((v.obj as ResourceQuota).spec?.hard ?? {}).some((k) => k in requested));
+    // A pod is constrained by every compute quota even when it requests nothing (upstream's
+    // evaluator matches the names, then refuses the pod with "must specify").
+    const isPod = a.resource.resource === 'pods' && !a.resource.group;
+    const relevant = (k: string) => k in requested || (isPod && COMPUTE_NAME.test(k));
+    const quotas = (await this.access.list(a.namespace)).filter((v) => Object.keys((v.obj as ResourceQuota).spec?.hard ?? {}).some(relevant));
     if (!quotas.length) return;
     if (a.resource.resource === 'pods' && !a.resource.group) {
       for (const v of quotas) {

@@ -1,51 +1,9 @@
-// ResourceQuota arithmetic (pure): what one object uses of each quota resource name, sums over
-// objects, and the check of used + requested against hard with upstream's messages.
-import type { KubeObject, Pod, ResourceList, Service } from '../../../api/types/index.js';
+// ResourceQuota admission arithmetic (pure): sums of what objects use (each object's charge comes
+// from api/quota-usage.ts, shared with the quota controller), the check of used + requested
+// against hard, and upstream's messages.
+import type { Pod, ResourceList } from '../../../api/types/index.js';
 import { addQuantities, compareQuantities, quantityToString } from '../../../api/quantity.js';
-import { podLimits, podRequests } from '../../../scheduler/framework/resources.js';
-
-/** Names quota counts by object count for core kinds (`services`, `configmaps`, ...). */
-const CORE_COUNTS: Record<string, string> = {
-  pods: 'pods', services: 'services', configmaps: 'configmaps', secrets: 'secrets', resourcequotas: 'resourcequotas',
-  replicationcontrollers: 'replicationcontrollers', persistentvolumeclaims: 'persistentvolumeclaims',
-};
-const COMPUTE = ['cpu', 'memory', 'ephemeral-storage'];
-
-/** `count/<resource>` for core, `count/<resource>.<group>` otherwise. */
-export function countName(group: string, resource: string): string {
-  return group ? `count/${resource}.${group}` : `count/${resource}`;
-}
-
-/** A pod in a terminal phase no longer uses quota. */
-export function podCounts(pod: Pod): boolean {
-  return pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
-}
-
-/** Every quota resource name this object uses, with its amount. */
-export function usageOf(group: string, resource: string, obj: KubeObject): ResourceList {
-  const out: ResourceList = { [countName(group, resource)]: '1' };
-  if (!group && CORE_COUNTS[resource]) out[CORE_COUNTS[resource]] = '1';
-  if (!group && resource === 'pods') {
-    const pod = obj as Pod;
-    if (!podCounts(pod)) return {};
-    const req = podRequests(pod);
-    const lim = podLimits(pod);
-    for (const r of COMPUTE) {
-      const rv = r === 'cpu' ? `${req.milliCPU}m` : String(req.get(r));
-      const lv = r === 'cpu' ? `${lim.milliCPU}m` : String(lim.get(r));
-      out[`requests.${r}`] = rv;
-      if (r !== 'ephemeral-storage') out[r] = rv;
-      out[`limits.${r}`] = lv;
-    }
-  }
-  if (!group && resource === 'services') {
-    const s = obj as Service;
-    const ports = (s.spec?.ports ?? []).length;
-    if (s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer') out['services.nodeports'] = String(ports);
-    if (s.spec?.type === 'LoadBalancer') out['services.loadbalancers'] = '1';
-  }
-  return out;
-}
+import { LEGACY_COUNTS } from '../../../api/quota-usage.js';
 
 /** Per-resource-name sum; only names in `hard` are kept. */
 export function sumUsage(hard: ResourceList, usages: ResourceList[]): ResourceList {
@@ -106,7 +64,7 @@ export function quotaSources(hard: ResourceList, resources: { group: string; res
     if (m) add(m[2] ?? '', m[1]!);
     else if (/^(requests|limits)\.|^(cpu|memory)$/.test(name)) add('', 'pods');
     else if (name.startsWith('services.')) add('', 'services');
-    else if (Object.values(CORE_COUNTS).includes(name)) add('', name);
+    else if (LEGACY_COUNTS.includes(name)) add('', name);
   }
   return [...out.values()];
 }

@@ -1,12 +1,12 @@
 // ResourceQuota usage (pure), as upstream's quota evaluators: what one object charges against a
 // quota, and the `status.used` of a quota over the objects of its namespace.
-import type { Container, KubeObject, Pod, ResourceList, ResourceQuota, Service } from '../../api/types/index.js';
-import { addQuantities, compareQuantities, quantityToString, type Quantity } from '../../api/quantity.js';
+import type { Container, KubeObject, Pod, ResourceList, ResourceQuota, Service } from './types/index.js';
+import { addQuantities, compareQuantities, quantityToString, type Quantity } from './quantity.js';
 
 /** Resource names whose request is also charged under the bare name ("cpu" = "requests.cpu"). */
 const STANDARD = ['cpu', 'memory', 'ephemeral-storage'];
 /** Core resources with an object-count quota under their bare name as well as count/<resource>. */
-const LEGACY_COUNTS = ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas'];
+export const LEGACY_COUNTS = ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas'];
 
 type Usage = Map<string, Quantity | string>;
 
@@ -120,4 +120,9 @@ export function computeUsed(quota: ResourceQuota, objects: NamespaceObjects[], n
 /** Canonical form of a resource list, for comparisons. */
 export function canonical(l: ResourceList | undefined): string {
   return JSON.stringify(Object.entries(l ?? {}).map(([k, v]) => [k, quantityToString(v)]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+}
+
+/** What one object charges, as a resource list (admission's view of `objectUsage`). */
+export function usageList(group: string, resource: string, obj: KubeObject, now: number): ResourceList {
+  return Object.fromEntries([...objectUsage(resource, group, obj, now)].map(([k, v]) => [k, quantityToString(v)]));
 }

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject, Pod, ResourceQuota, Service } from '../../api/types/index.js';
-import { makePod } from '../common/testing.js';
-import { quantityToString } from '../../api/quantity.js';
-import { computeUsed, objectUsage, podMatchesScopes } from './usage.js';
+import type { KubeObject, Pod, ResourceQuota, Service } from './types/index.js';
+import { makePod } from '../controllers/common/testing.js';
+import { quantityToString } from './quantity.js';
+import { computeUsed, objectUsage, podMatchesScopes } from './quota-usage.js';
 
 const pod = (name: string, containers: { req?: Record<string, string>; lim?: Record<string, string> }[], extra: Partial<Pod['spec']> = {}, phase: 'Running' | 'Succeeded' = 'Running'): Pod => {
   const p = makePod({ name, phase });
