@@ -4,6 +4,7 @@
 # waits until its CRI plugin is up. Env: KUBETS_POD_CIDR (default 10.244.0.0/24),
 # KUBETS_STATE_DIR (default /var/lib/kubets).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 STATE=${KUBETS_STATE_DIR:-/var/lib/kubets}
 POD_CIDR=${KUBETS_POD_CIDR:-10.244.0.0/24}
 SOCK=/run/containerd/containerd.sock
@@ -78,8 +79,7 @@ if ! cri_up; then
     exit 1
   fi
   mkdir -p "$(dirname "$SOCK")"
-  setsid containerd --config "$CONF_DIR/config.toml" > "$STATE/containerd.log" 2>&1 < /dev/null &
-  echo $! > /run/kubets/containerd.pid
+  daemon "$STATE/containerd.log" /run/kubets/containerd.pid containerd --config "$CONF_DIR/config.toml"
 fi
 
 # 5. wait for CRI
