@@ -2,7 +2,8 @@
 # Makes a CRI-enabled containerd answer on /run/containerd/containerd.sock. Idempotent:
 # installs what is missing, writes the config kubets needs, starts containerd when none answers,
 # waits until its CRI plugin is up. Env: KUBETS_POD_CIDR (default 10.244.0.0/24),
-# KUBETS_STATE_DIR (default /var/lib/kubets).
+# KUBETS_STATE_DIR (default /var/lib/kubets). With --write-config it stops after writing the
+# configuration (a systemd unit runs containerd itself: see `kubets install`).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 STATE=${KUBETS_STATE_DIR:-/var/lib/kubets}
@@ -71,6 +72,8 @@ sysctl -qw net.ipv4.ip_forward=1 || true
 [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] && sysctl -qw net.bridge.bridge-nf-call-iptables=1 || true
 
 cri_up() { ctr --address "$SOCK" plugins ls 2>/dev/null | grep -E 'io.containerd.grpc.v1\s+cri\s+.*ok' >/dev/null; }
+
+[[ "${1:-}" == --write-config ]] && exit 0
 
 # 4. start containerd unless a CRI-enabled one already answers
 if ! cri_up; then

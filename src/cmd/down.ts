@@ -56,9 +56,13 @@ function quiet(cmd: string, args: string[]): void {
   }
 }
 
+/** Daemons `up` owns only when it started them; stopped last, after the sandboxes are gone. */
+const RUNTIME_PID_FILES = ['containerd.pid', 'registry.pid'];
+
 /**
  * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI;
- * 3. the proxy's iptables chains; 4. containerd and the registry when our scripts started them;
+ * 3. the proxy's iptables chains; 4. containerd and the registry when `up` started them (their
+ * pid files in `<state-dir>/run`; a runtime that was already running is left alone);
  * 5. the CNI bridge, IPAM state and leftover mounts.
  */
 export async function run(argv: string[]): Promise<number> {
@@ -68,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = process.stdout;
   // 1. processes
   await stopPidFile(path.join(runDir, 'up.pid'), out);
-  if (fs.existsSync(runDir)) for (const file of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid'))) await stopPidFile(path.join(runDir, file), out);
+  if (fs.existsSync(runDir)) for (const file of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid') && !RUNTIME_PID_FILES.includes(n))) await stopPidFile(path.join(runDir, file), out);
   // 2. sandboxes (containers go with them)
   if (fs.existsSync('/run/containerd/containerd.sock')) {
     const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock', timeoutMs: 60_000 });
@@ -89,8 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   out.write('removing service rules\n');
   quiet(process.execPath, [path.join(here, '..', '..', 'bin', 'kubets'), 'proxy', '--cleanup']);
   // 4. runtime daemons our scripts started
-  await stopPidFile('/run/kubets/registry.pid', out);
-  await stopPidFile('/run/kubets/containerd.pid', out);
+  for (const file of RUNTIME_PID_FILES) await stopPidFile(path.join(runDir, file), out);
   // 5. network and mounts
   quiet('ip', ['link', 'del', 'kubets0']);
   fs.rmSync('/var/lib/cni/networks/kubets', { recursive: true, force: true });
