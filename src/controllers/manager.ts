@@ -20,6 +20,11 @@ import { EndpointSliceController } from './endpointslice/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { NodeIpamController } from './nodeipam/controller.js';
 import { NamespaceController } from './namespace/controller.js';
+import { StatefulSetController } from './statefulset/controller.js';
+import { DaemonSetController } from './daemonset/controller.js';
+import { JobController } from './job/controller.js';
+import { CronJobController } from './cronjob/controller.js';
+import { TtlAfterFinishedController } from './ttlafterfinished/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
 export interface ManagerOptions {
@@ -36,6 +41,8 @@ export interface ManagerOptions {
   port?: number;
   bindAddress?: string;
   workers?: number;
+  /** Base of the Job pod-failure back-off (upstream 10 s); tests shorten it. */
+  jobBackoffBaseMs?: number;
 }
 
 type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
@@ -48,6 +55,11 @@ export const CONTROLLERS: Record<string, Factory> = {
   endpointslice: (ctx) => new EndpointSliceController(ctx),
   serviceaccount: (ctx) => new ServiceAccountController(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
+  statefulset: (ctx) => new StatefulSetController(ctx),
+  daemonset: (ctx) => new DaemonSetController(ctx),
+  job: (ctx, o) => new JobController(ctx, { backoffBaseMs: o.jobBackoffBaseMs }),
+  cronjob: (ctx) => new CronJobController(ctx),
+  'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 

@@ -48,3 +48,37 @@ export async function markAllReady(cs: Clientset, namespace: string, labelSelect
   await Promise.all(todo.map((p) => setPodReady(cs, namespace, p.metadata.name!)));
   return todo.length;
 }
+
+/** Sets a terminal phase (Succeeded with exit 0, Failed with exit 1) on the named pod, as a kubelet would. */
+export async function setPodFinished(cs: Clientset, namespace: string, name: string, phase: 'Succeeded' | 'Failed'): Promise<void> {
+  const pods = cs.resource<Pod>(R.pods);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let pod: Pod;
+    try {
+      pod = await pods.get(namespace, name);
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const exitCode = phase === 'Succeeded' ? 0 : 1;
+    pod.status = {
+      ...(pod.status ?? {}),
+      phase,
+      startTime: pod.status?.startTime ?? now,
+      conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now, reason: 'PodCompleted' }],
+      containerStatuses: pod.spec.containers.map((c) => ({
+        name: c.name, ready: false, restartCount: 0, image: c.image ?? '', imageID: '',
+        state: { terminated: { exitCode, reason: phase === 'Succeeded' ? 'Completed' : 'Error', startedAt: now, finishedAt: now } },
+      })),
+    };
+    try {
+      await pods.updateStatus(namespace, pod);
+      return;
+    } catch (e) {
+      if (isNotFound(e)) return;
+      if (!isConflict(e)) throw e;
+    }
+  }
+  throw new Error(`could not finish ${namespace}/${name}`);
+}

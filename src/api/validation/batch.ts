@@ -6,6 +6,7 @@ import { validateSelectorAndTemplate } from './apps.js';
 import { validatePodSpec } from './pod.js';
 import { validateLabels } from './labels.js';
 import { cronScheduleError } from './cron.js';
+import { isValidTimeZone as isKnownTimeZone } from '../cron.js';
 
 const jobRestartPolicies = ['OnFailure', 'Never'];
 
@@ -95,11 +96,5 @@ export function validateCronJob(cj: Record<string, unknown>): FieldError[] {
 }
 
 function isValidTimeZone(tz: string): boolean {
-  if (tz === '' || tz === 'UTC') return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+  return tz !== 'Local' && isKnownTimeZone(tz);
 }
