@@ -13,8 +13,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CriClient } from '../../src/kubelet/cri/grpc-client.js';
 import { KUBETS } from '../../test/helpers/processes.js';
+import { readPidFile } from '../../src/up/pidfile.js';
 import { freePort } from '../../test/helpers/ports.js';
-import { fmt, report, rssMB, summarize } from '../lib.js';
+import { fmt, json, report, rssMB, summarize } from '../lib.js';
 import { FLOOR_IMAGE, cleanupRaw, rawBurst } from '../podstartup/floor.js';
 
 const REPLICAS = 30;
@@ -26,29 +27,6 @@ function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8'));
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}
-
-function json(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const r = http.request(url, { method, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: t ? JSON.parse(t) : undefined }));
-    });
-    r.on('error', reject);
-    r.end(data);
-  });
 }
 
 /** Watches pods of a namespace: first sight and first Ready time of each, by name. */
@@ -134,10 +112,10 @@ async function main(): Promise<void> {
     const runDir = path.join(stateDir, 'run');
     const procs = new Map<string, number>();
     for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid'))) {
-      const pid = readPid(path.join(runDir, f));
+      const pid = readPidFile(path.join(runDir, f));
       if (pid) procs.set(f.replace(/\.pid$/, ''), pid);
     }
-    const ctr = readPid('/run/kubets/containerd.pid') ?? Number(execFileSync('pidof', ['containerd'], { encoding: 'utf8' }).trim().split(' ')[0]);
+    const ctr = readPidFile('/run/kubets/containerd.pid') ?? Number(execFileSync('pidof', ['containerd'], { encoding: 'utf8' }).trim().split(' ')[0]);
     procs.set('containerd', ctr);
     await new Promise((r) => setTimeout(r, 5000));
     const cpu0 = new Map([...procs].map(([n, p]) => [n, cpuSeconds(p)]));

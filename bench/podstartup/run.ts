@@ -13,22 +13,9 @@ import { startEtcd } from '../../test/helpers/cluster.js';
 import { startApiServerProcess, startKubets } from '../../test/helpers/processes.js';
 import { CRI_ENDPOINT, ensureRuntime } from '../../test/helpers/containerd.js';
 import { freePort } from '../../test/helpers/ports.js';
-import { fmt, report, rssMB, summarize } from '../lib.js';
+import { fmt, json, report, rssMB, summarize } from '../lib.js';
 
 const IMAGE = FLOOR_IMAGE;
-
-function json(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const r = http.request(url, { method, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: t ? JSON.parse(t) : undefined }));
-    });
-    r.on('error', reject);
-    r.end(data);
-  });
-}
 
 /** Watches pods in a namespace; resolves each name's Running time via `waitRunning`. */
 function podWatcher(api: string, ns: string) {

@@ -7,29 +7,21 @@ import { fileURLToPath } from 'node:url';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { LABEL_MANAGED } from '../kubelet/runtime-state.js';
 import { flagString, parseFlags } from '../util/flags.js';
+import { processAlive } from '../up/pidfile.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** SIGTERM (process group first), then SIGKILL after `graceMs`. */
 async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
-  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 1 || !processAlive(pid)) return;
   try {
     process.kill(-pid, 'SIGTERM');
   } catch {
     process.kill(pid, 'SIGTERM');
   }
   const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) {
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
@@ -41,7 +33,7 @@ async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
 async function stopPidFile(file: string, out: NodeJS.WritableStream): Promise<void> {
   if (!fs.existsSync(file)) return;
   const pid = Number(fs.readFileSync(file, 'utf8'));
-  if (alive(pid)) {
+  if (processAlive(pid)) {
     out.write(`stopping ${path.basename(file, '.pid')} (pid ${pid})\n`);
     await stopPid(pid);
   }

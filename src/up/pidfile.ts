@@ -44,3 +44,13 @@ export function claimPidFile(file: string, self = process.pid, alive = processAl
   }
   return undefined;
 }
+
+/** The pid in `file` when it names a live process. */
+export function readPidFile(file: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return processAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { processAlive } from './pidfile.js';
+import { readPidFile } from './pidfile.js';
 
 const exec = promisify(execFile);
 
@@ -27,14 +27,7 @@ export interface RuntimeOptions {
   clock: Clock;
 }
 
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return processAlive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** The pid a script started during this call (its pid file changed to a live process), if any (pure over two reads). */
 export function startedPid(before: number | undefined, after: number | undefined): number | undefined {
@@ -47,26 +40,27 @@ export function startedPid(before: number | undefined, after: number | undefined
  */
 export async function prepare(daemon: RuntimeDaemon, o: RuntimeOptions): Promise<boolean> {
   const script = daemon === 'containerd' ? 'containerd.sh' : 'images.sh';
-  const before = readPid(SCRIPT_PID_FILES[daemon]);
+  const before = readPidFile(SCRIPT_PID_FILES[daemon]);
+  const t0 = o.clock.now();
   await exec('bash', [path.join(o.root, 'hack', script)], { env: { ...process.env, KUBETS_STATE_DIR: o.stateDir }, maxBuffer: 16 * 1024 * 1024 });
-  const pid = startedPid(before, readPid(SCRIPT_PID_FILES[daemon]));
+  const pid = startedPid(before, readPidFile(SCRIPT_PID_FILES[daemon]));
   if (pid === undefined) {
-    o.out.write(`  using the ${daemon} already running on this host\n`);
+    o.out.write(`  using the ${daemon} already running on this host (${secs(o.clock.now() - t0)})\n`);
     return false;
   }
   fs.writeFileSync(path.join(o.runDir, `${daemon}.pid`), String(pid));
-  o.out.write(`  started ${daemon} (pid ${pid})\n`);
+  o.out.write(`  started ${daemon} (pid ${pid}, ${secs(o.clock.now() - t0)})\n`);
   return true;
 }
 
 /**
- * Keeps containerd answering: every `intervalMs` asks `answers()`; after two misses in a row it
+ * Keeps containerd answering: every `intervalMs` (5 s) asks `answers()`; after two misses in a row it
  * runs hack/containerd.sh again (which starts one; this `up` then owns it). Resolves on abort.
  */
 export async function keepContainerd(o: RuntimeOptions & { answers: () => Promise<boolean>; intervalMs?: number }, signal: AbortSignal): Promise<void> {
   let misses = 0;
   while (!signal.aborted) {
-    await o.clock.sleep(o.intervalMs ?? 2000, signal).catch(() => {});
+    await o.clock.sleep(o.intervalMs ?? 5000, signal).catch(() => {});
     if (signal.aborted) return;
     misses = (await o.answers().catch(() => false)) ? 0 : misses + 1;
     if (misses < 2) continue;
