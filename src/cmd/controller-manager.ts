@@ -10,13 +10,15 @@ import { stopSignal } from '../util/signals.js';
 export async function run(argv: string[]): Promise<number | void> {
   const f = parseFlags(argv, {
     booleans: ['leader-elect'],
-    known: ['kubeconfig', 'cluster-cidr', 'node-cidr-mask-size', 'controllers', 'node-monitor-grace-period', 'port', 'bind-address', 'concurrent-workers', 'terminated-pod-gc-threshold', 'allocate-node-cidrs'],
+    known: ['kubeconfig', 'cluster-cidr', 'node-cidr-mask-size', 'controllers', 'node-monitor-grace-period', 'port', 'bind-address', 'concurrent-workers', 'terminated-pod-gc-threshold', 'allocate-node-cidrs', 'node-monitor-period', 'resource-quota-sync-period'],
   });
   const kubeconfig = flagOptional(f, 'kubeconfig') ?? process.env.KUBECONFIG;
   if (!kubeconfig) throw new Error('--kubeconfig is required');
   const logger = newLogger({ component: 'controller-manager' });
-  const grace = flagOptional(f, 'node-monitor-grace-period');
-  if (grace) parseDuration(grace);
+  const duration = (name: string) => {
+    const v = flagOptional(f, name);
+    return v ? parseDuration(v) : undefined;
+  };
   const mgr = new ControllerManager({
     clientset: clientsetFromKubeconfig(kubeconfig, 'kubets-controller-manager', logger),
     clock: realClock,
@@ -28,6 +30,10 @@ export async function run(argv: string[]): Promise<number | void> {
     port: flagInt(f, 'port', 10257),
     bindAddress: flagString(f, 'bind-address', '127.0.0.1'),
     workers: flagInt(f, 'concurrent-workers', 5),
+    nodeMonitorGracePeriodMs: duration('node-monitor-grace-period'),
+    nodeMonitorPeriodMs: duration('node-monitor-period'),
+    terminatedPodGcThreshold: flagInt(f, 'terminated-pod-gc-threshold', 12500),
+    resourceQuotaSyncPeriodMs: duration('resource-quota-sync-period'),
   });
   await mgr.start(stopSignal());
   return 0;

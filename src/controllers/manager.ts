@@ -1,6 +1,7 @@
 // The controller-manager: builds every enabled controller over one set of shared informers,
 // runs them (optionally behind leader election) and serves /healthz and /metrics.
 import http from 'node:http';
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import type { Clientset } from '../client/interfaces.js';
 import { newSharedInformerFactory } from '../client/cache/informer.js';
@@ -25,6 +26,10 @@ import { DaemonSetController } from './daemonset/controller.js';
 import { JobController } from './job/controller.js';
 import { CronJobController } from './cronjob/controller.js';
 import { TtlAfterFinishedController } from './ttlafterfinished/controller.js';
+import { GarbageCollector } from './garbagecollector/controller.js';
+import { NodeLifecycleController } from './nodelifecycle/controller.js';
+import { PodGcController } from './podgc/controller.js';
+import { ResourceQuotaController } from './resourcequota/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
 export interface ManagerOptions {
@@ -43,6 +48,17 @@ export interface ManagerOptions {
   workers?: number;
   /** Base of the Job pod-failure back-off (upstream 10 s); tests shorten it. */
   jobBackoffBaseMs?: number;
+  /** --node-monitor-grace-period in ms (default 50 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** --node-monitor-period in ms (default 5 s). */
+  nodeMonitorPeriodMs?: number;
+  /** --terminated-pod-gc-threshold (default 12500). */
+  terminatedPodGcThreshold?: number;
+  /** Pod GC pass period and missing-node quarantine in ms (upstream 20 s / 40 s; smaller in tests). */
+  podGcPeriodMs?: number;
+  podGcQuarantineMs?: number;
+  /** --resource-quota-sync-period in ms (default 5 min). */
+  resourceQuotaSyncPeriodMs?: number;
 }
 
 type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
@@ -60,6 +76,10 @@ export const CONTROLLERS: Record<string, Factory> = {
   job: (ctx, o) => new JobController(ctx, { backoffBaseMs: o.jobBackoffBaseMs }),
   cronjob: (ctx) => new CronJobController(ctx),
   'ttl-after-finished': (ctx) => new TtlAfterFinishedController(ctx),
+  garbagecollector: (ctx) => new GarbageCollector(ctx),
+  nodelifecycle: (ctx, o) => new NodeLifecycleController(ctx, { gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
+  podgc: (ctx, o) => new PodGcController(ctx, { terminatedThreshold: o.terminatedPodGcThreshold, periodMs: o.podGcPeriodMs, quarantineMs: o.podGcQuarantineMs }),
+  resourcequota: (ctx, o) => new ResourceQuotaController(ctx, { resyncMs: o.resourceQuotaSyncPeriodMs }),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 
@@ -96,6 +116,8 @@ export class ControllerManager implements Runnable {
   /** Builds and runs the enabled controllers. */
   async runControllers(signal: AbortSignal): Promise<void> {
     const log = this.o.logger;
+    // One abort listener per informer and controller (the garbage collector watches every resource).
+    setMaxListeners(0, signal);
     const informers = newSharedInformerFactory(this.o.clientset, { logger: log, clock: this.o.clock });
     const ctx: ControllerContext = {
       clientset: this.o.clientset, informers, clock: this.o.clock, logger: log, metrics: this.metrics, workers: this.o.workers,
