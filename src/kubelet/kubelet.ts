@@ -40,7 +40,7 @@ export interface KubeletOptions {
   logger: Logger;
   /** Relist period (ms). */
   relistMs?: number;
-  /** Pod workers running in parallel. */
+  /** Pod workers running in parallel (default 32: a 30-pod burst starts in one wave, as containerd takes it). */
   workers?: number;
 }
 
@@ -100,7 +100,7 @@ export class Kubelet {
     loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
     loops.push(this.every(500, signal, async () => this.probeTick()));
     // Pods start in parallel: the runtime, not the kubelet, should be the limit.
-    const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 16, signal, this.log);
+    const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 32, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
     await workers;
     await Promise.all(loops);
