@@ -1,4 +1,5 @@
 // `kubets controller-manager`: all controllers in one process.
+import fs from 'node:fs';
 import { clientsetFromKubeconfig } from '../client/rest.js';
 import { ControllerManager } from '../controllers/manager.js';
 import { realClock } from '../util/clock.js';
@@ -10,7 +11,7 @@ import { stopSignal } from '../util/signals.js';
 export async function run(argv: string[]): Promise<number | void> {
   const f = parseFlags(argv, {
     booleans: ['leader-elect'],
-    known: ['kubeconfig', 'cluster-cidr', 'node-cidr-mask-size', 'controllers', 'node-monitor-grace-period', 'port', 'bind-address', 'concurrent-workers', 'terminated-pod-gc-threshold', 'allocate-node-cidrs', 'node-monitor-period', 'resource-quota-sync-period'],
+    known: ['kubeconfig', 'cluster-cidr', 'node-cidr-mask-size', 'controllers', 'node-monitor-grace-period', 'port', 'bind-address', 'concurrent-workers', 'terminated-pod-gc-threshold', 'allocate-node-cidrs', 'node-monitor-period', 'resource-quota-sync-period', 'root-ca-file'],
   });
   const kubeconfig = flagOptional(f, 'kubeconfig') ?? process.env.KUBECONFIG;
   if (!kubeconfig) throw new Error('--kubeconfig is required');
@@ -19,7 +20,10 @@ export async function run(argv: string[]): Promise<number | void> {
     const v = flagOptional(f, name);
     return v ? parseDuration(v) : undefined;
   };
+  const caFile = flagOptional(f, 'root-ca-file');
+  if (!caFile) logger.warn('no --root-ca-file: kube-root-ca.crt ConfigMaps carry an empty ca.crt');
   const mgr = new ControllerManager({
+    rootCA: caFile ? fs.readFileSync(caFile, 'utf8') : '',
     clientset: clientsetFromKubeconfig(kubeconfig, 'kubets-controller-manager', logger),
     clock: realClock,
     logger,

@@ -6,14 +6,21 @@ import { realClock } from '../util/clock.js';
 import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
+import fs from 'node:fs';
 import os from 'node:os';
 
 export async function run(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods'] });
+  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file'] });
   const log = newLogger({ component: 'kubelet' });
   const kubeconfig = flagOptional(f, 'kubeconfig');
   if (!kubeconfig) throw new Error('--kubeconfig is required');
   const nodeName = flagString(f, 'node-name', os.hostname()).toLowerCase();
+  // HTTPS with client-certificate authentication when given a serving cert and a client CA.
+  const certFile = flagOptional(f, 'tls-cert-file');
+  const keyFile = flagOptional(f, 'tls-private-key-file');
+  const caFile = flagOptional(f, 'client-ca-file');
+  if (!!certFile !== !!keyFile || (certFile && !caFile)) throw new Error('--tls-cert-file, --tls-private-key-file and --client-ca-file go together');
+  const tls = certFile && keyFile && caFile ? { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), clientCA: fs.readFileSync(caFile) } : undefined;
   const cri = new CriClient({ endpoint: flagString(f, 'container-runtime-endpoint', 'unix:///run/containerd/containerd.sock') });
   const kubelet = new Kubelet({
     clientset: clientsetFromKubeconfig(kubeconfig, `kubelet/${nodeName}`, log),
@@ -27,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     clusterDomain: flagString(f, 'cluster-domain', 'cluster.local'),
     podCIDR: flagOptional(f, 'pod-cidr'),
     maxPods: flagInt(f, 'max-pods', 110),
+    tls,
     clock: realClock,
     logger: log,
   });

@@ -8,12 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, type ChildSpec } from '../up/supervisor.js';
-import { httpOk, waitFor } from '../up/wait.js';
-import { writeKubeconfigFile } from '../up/kubeconfig.js';
+import { dnsAnswers, waitFor } from '../up/wait.js';
+import { apiReady, etcdReady, prepareSecureUp } from '../up/secure.js';
 import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
 import { claimPidFile } from '../up/pidfile.js';
 import { keepContainerd, prepare } from '../up/runtime.js';
-import { dnsAnswers } from '../up/wait.js';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { RestClientset } from '../client/rest.js';
 import { R } from '../client/resources.js';
@@ -58,10 +57,10 @@ export async function run(argv: string[]): Promise<number> {
   const nodeIP = flagOptional(f, 'node-ip') ?? nodeAddress();
   // The address other machines reach the apiserver on, and the one it listens on.
   const advertise = flagOptional(f, 'advertise-address') ?? nodeIP;
-  const bind = flagString(f, 'bind-address', '127.0.0.1');
+  const bind = flagString(f, 'bind-address', '0.0.0.0');
   const clusterDNS = flagString(f, 'cluster-dns', '10.96.0.10');
   const etcdPort = flagInt(f, 'etcd-port', 2379);
-  const apiPort = flagInt(f, 'apiserver-port', 8080);
+  const apiPort = flagInt(f, 'apiserver-port', 6443);
   const out = process.stdout;
   const keepers: Promise<void>[] = [];
   const keepCtl = new AbortController();
@@ -76,11 +75,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir, logger: log, clock: realClock, out, echo: f.values.has('verbose') });
   const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => waitFor(what, check, { clock: realClock, out, timeoutMs, signal });
-  const kubeconfig = path.join(stateDir, 'kubeconfig');
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const kubets = (name: string, args: string[], ready?: ChildSpec['ready']): ChildSpec => ({ name, command: process.execPath, args: [KUBETS_BIN, name, ...args], env: { KUBETS_LOG_LEVEL: process.env.KUBETS_LOG_LEVEL ?? 'info' }, ready });
   out.write(`kubets up: node ${nodeName} (${nodeIP}), state in ${stateDir}, logs in ${path.join(stateDir, 'logs')}\n`);
   try {
+    // 0. certificates and kubeconfigs (secure by default)
+    const sec = await prepareSecureUp({ stateDir, nodeName, nodeIP, apiPort, etcdPort });
+    const kubeconfig = sec.adminKubeconfig;
     // 1. container runtime and images
     out.write('preparing containerd and the local image registry\n');
     const rt = { root: ROOT, stateDir, runDir, out, logger: log, clock: realClock };
@@ -90,28 +90,27 @@ export async function run(argv: string[]): Promise<number> {
     keepers.push(keepContainerd({ ...rt, answers: async () => !!(await cri.version()) }, keepCtl.signal).finally(() => cri.close()));
     // 2. etcd
     out.write('starting etcd\n');
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const etcdUrl = sec.etcdUrl;
     await sup.start({
       name: 'etcd',
       command: 'etcd',
       args: ['--name', 'kubets', '--data-dir', path.join(stateDir, 'etcd'), '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-        '--listen-peer-urls', `http://127.0.0.1:${etcdPort + 1}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPort + 1}`,
-        '--initial-cluster', `kubets=http://127.0.0.1:${etcdPort + 1}`, '--log-level', 'warn', '--logger', 'zap'],
-      ready: () => wait('etcd', () => httpOk(`${etcdUrl}/health`)),
+        '--listen-peer-urls', `https://127.0.0.1:${etcdPort + 1}`, '--initial-advertise-peer-urls', `https://127.0.0.1:${etcdPort + 1}`,
+        '--initial-cluster', `kubets=https://127.0.0.1:${etcdPort + 1}`, '--log-level', 'warn', '--logger', 'zap', ...sec.etcdArgs],
+      ready: () => wait('etcd', () => etcdReady(sec)),
     }, signal);
     // 3. apiserver and the admin kubeconfig
     out.write('starting apiserver\n');
-    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, '--insecure-bind-address', bind, '--insecure-port', String(apiPort), '--advertise-address', advertise], () => wait('apiserver', () => httpOk(`${apiUrl}/readyz`))), signal);
-    writeKubeconfigFile(kubeconfig, { server: apiUrl });
-    const cs = new RestClientset({ server: apiUrl, userAgent: 'kubets-up' });
+    const cs = sec.adminClient('kubets-up');
+    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, ...sec.apiserverArgs, '--bind-address', bind, '--advertise-address', advertise], () => wait('apiserver', () => apiReady(cs))), signal);
     // 4. control plane, node agent, networking (each when this build has it)
     for (const [name, args] of [
-      ['controller-manager', ['--kubeconfig', kubeconfig, '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '24']],
-      ['scheduler', ['--kubeconfig', kubeconfig]],
-      ['kubelet', ['--kubeconfig', kubeconfig, '--node-name', nodeName, '--node-ip', nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', path.join(stateDir, 'kubelet'), '--cluster-dns', clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', '10.244.0.0/24']],
-      ['proxy', ['--kubeconfig', kubeconfig, '--hostname-override', nodeName, '--cluster-cidr', '10.244.0.0/16']],
+      ['controller-manager', ['--kubeconfig', sec.kubeconfigs['controller-manager'], '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '24']],
+      ['scheduler', ['--kubeconfig', sec.kubeconfigs.scheduler]],
+      ['kubelet', ['--kubeconfig', sec.kubeconfigs.kubelet, ...sec.kubeletArgs, '--node-name', nodeName, '--node-ip', nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', path.join(stateDir, 'kubelet'), '--cluster-dns', clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', '10.244.0.0/24']],
+      ['proxy', ['--kubeconfig', sec.kubeconfigs.proxy, '--hostname-override', nodeName, '--cluster-cidr', '10.244.0.0/16']],
       // DNS binds the node address itself: a UDP socket on 0.0.0.0 would answer pods from the bridge address, which conntrack cannot map back to the Service IP.
-      ['dns', ['--kubeconfig', kubeconfig, '--listen', `${nodeIP}:53`, '--cluster-domain', 'cluster.local']],
+      ['dns', ['--kubeconfig', sec.kubeconfigs.dns, '--listen', `${nodeIP}:53`, '--cluster-domain', 'cluster.local']],
     ] as [string, string[]][]) {
       if (!hasCommand(name)) {
         out.write(`  (skipping ${name}: not part of this build yet)\n`);
@@ -134,6 +133,11 @@ export async function run(argv: string[]): Promise<number> {
         const n = await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined);
         return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
       });
+    }
+    // 7. pods need the `default` ServiceAccount and the CA ConfigMap of their namespace (controller-manager makes them)
+    if (hasCommand('controller-manager')) {
+      await wait('default ServiceAccount', async () => !!(await cs.resource(R.serviceaccounts).get('default', 'default').catch(() => undefined)));
+      await wait('kube-root-ca.crt', async () => !!(await cs.resource(R.configmaps).get('default', 'kube-root-ca.crt').catch(() => undefined)));
     }
     out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -29,6 +29,7 @@ import { TtlAfterFinishedController } from './ttlafterfinished/controller.js';
 import { GarbageCollector } from './garbagecollector/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { PodGcController } from './podgc/controller.js';
+import { RootCACertPublisher } from './rootcacert/controller.js';
 import { ResourceQuotaController } from './resourcequota/controller.js';
 
 /** Options of the manager, mirroring the command's flags. */
@@ -59,6 +60,8 @@ export interface ManagerOptions {
   podGcQuarantineMs?: number;
   /** --resource-quota-sync-period in ms (default 5 min). */
   resourceQuotaSyncPeriodMs?: number;
+  /** PEM of the cluster CA published as `kube-root-ca.crt` (`--root-ca-file`); '' when none. */
+  rootCA?: string;
 }
 
 type Factory = (ctx: ControllerContext, o: ManagerOptions) => Runnable | undefined;
@@ -80,6 +83,7 @@ export const CONTROLLERS: Record<string, Factory> = {
   nodelifecycle: (ctx, o) => new NodeLifecycleController(ctx, { gracePeriodMs: o.nodeMonitorGracePeriodMs, monitorPeriodMs: o.nodeMonitorPeriodMs }),
   podgc: (ctx, o) => new PodGcController(ctx, { terminatedThreshold: o.terminatedPodGcThreshold, periodMs: o.podGcPeriodMs, quarantineMs: o.podGcQuarantineMs }),
   resourcequota: (ctx, o) => new ResourceQuotaController(ctx, { resyncMs: o.resourceQuotaSyncPeriodMs }),
+  'root-ca-cert-publisher': (ctx, o) => new RootCACertPublisher(ctx, o.rootCA ?? ''),
   nodeipam: (ctx, o) => (o.clusterCidr ? new NodeIpamController(ctx, { clusterCidr: o.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? 24 }) : undefined),
 };
 

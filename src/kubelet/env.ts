@@ -6,6 +6,8 @@ import type { ConfigMap, Container, Pod, Secret } from '../api/types/index.js';
 export interface ObjectSource {
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
+  /** A bound service-account token for a projected volume (absent: such sources stay empty). */
+  serviceAccountToken?(pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<string>;
 }
 
 /** A problem that keeps the container from starting (upstream reason CreateContainerConfigError). */

@@ -2,6 +2,7 @@
 // to it, and drives each pod toward its spec through CRI (pod workers over a work queue), with
 // a relist loop that notices what the runtime changed, and an HTTP server for logs.
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ConfigMap, Lease, Node, Pod, Secret } from '../api/types/index.js';
@@ -21,6 +22,10 @@ import { buildPodStatus, type WaitingReasons } from './status.js';
 import { killPod, removePod, syncPod } from './sync-pod.js';
 import { streamLog } from './logs.js';
 import { Prober, realProbeRunner } from './prober.js';
+import { authenticateKubeletCaller, kubeletAttributes, SarKubeletAuthorizer, type KubeletAuthorizer } from './server-auth.js';
+import { serverTlsOptions } from '../util/tls.js';
+import { ServiceAccountTokenManager } from './token-manager.js';
+import { refreshTokenVolumes } from './volumes.js';
 import { jsonEqual } from '../apiserver/registry/object-meta.js';
 
 export interface KubeletOptions {
@@ -42,6 +47,14 @@ export interface KubeletOptions {
   relistMs?: number;
   /** Pod workers running in parallel (default 32: a 30-pod burst starts in one wave, as containerd takes it). */
   workers?: number;
+  /**
+   * HTTPS serving: certificate, key and the CA client certificates must chain to. When set the
+   * port speaks only TLS, every request needs a client certificate and is authorized through the
+   * apiserver (SubjectAccessReview on nodes/<subresource>); without it, plain HTTP, no auth.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; clientCA: string | Buffer };
+  /** Overrides the SubjectAccessReview authorizer (tests). */
+  authorizer?: KubeletAuthorizer;
 }
 
 export class Kubelet {
@@ -56,7 +69,9 @@ export class Kubelet {
   private pods!: Informer<Pod>;
   private recorder!: EventRecorder;
   private server?: http.Server;
+  private authorizer?: KubeletAuthorizer;
   private prober!: Prober;
+  private tokens!: ServiceAccountTokenManager;
   port = 0;
 
   constructor(o: KubeletOptions) {
@@ -71,6 +86,12 @@ export class Kubelet {
     const v = await o.runtime.version();
     this.runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
     this.facts = readHostFacts(o.rootDir, o.address);
+    this.tokens = new ServiceAccountTokenManager(async (ns, sa, spec) => {
+      const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: spec.audiences, expirationSeconds: spec.expirationSeconds, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: spec.pod.name, uid: spec.pod.uid } } };
+      const out = (await o.clientset.resource(R.serviceaccounts).createSubresource(ns, sa, 'token', body)) as { status?: { token?: string; expirationTimestamp?: string } };
+      if (!out.status?.token) throw new Error(`no token in the TokenRequest answer for ${ns}/${sa}`);
+      return { token: out.status.token, expiresAt: Date.parse(out.status.expirationTimestamp ?? '') || o.clock.now() + spec.expirationSeconds * 1000 };
+    }, o.clock);
     await this.startServer();
     await this.registerNode();
     const loops = [
@@ -99,6 +120,7 @@ export class Kubelet {
     await this.relist(queue.add.bind(queue));
     loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
     loops.push(this.every(500, signal, async () => this.probeTick()));
+    loops.push(this.every(10_000, signal, () => this.refreshTokens()));
     // Pods start in parallel: the runtime, not the kubelet, should be the limit.
     const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 32, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
@@ -203,6 +225,17 @@ export class Kubelet {
     this.runtimePods = next;
   }
 
+  /** Puts fresh service-account tokens into the projected volumes of running pods; forgets tokens of pods gone. */
+  private async refreshTokens(): Promise<void> {
+    const live = new Set<string>();
+    for (const pod of this.pods.store.list()) {
+      live.add(pod.metadata.uid!);
+      if (pod.metadata.deletionTimestamp || !this.runtimePods.get(pod.metadata.uid!)?.sandboxes.some((s) => s.state === 'SANDBOX_READY')) continue;
+      await refreshTokenVolumes(this.o.rootDir, pod, this.deps().objects).catch((e: Error) => this.log.warn({ pod: keyOf(pod), err: e.message }, 'token refresh failed'));
+    }
+    this.tokens.forgetGone(live);
+  }
+
   /** Hands the prober every running container of the pods bound here. */
   private probeTick(): void {
     const list = [];
@@ -227,6 +260,8 @@ export class Kubelet {
       objects: {
         configMap: (ns: string, name: string) => o.clientset.resource<ConfigMap>(R.configmaps).get(ns, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
         secret: (ns: string, name: string) => o.clientset.resource<Secret>(R.secrets).get(ns, name).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+        serviceAccountToken: (p: Pod, audience: string | undefined, expirationSeconds: number) =>
+          this.tokens.token(p.metadata.namespace ?? 'default', p.spec.serviceAccountName || 'default', { audiences: audience ? [audience] : [], expirationSeconds, pod: { name: p.metadata.name!, uid: p.metadata.uid! } }),
       },
       rootDir: o.rootDir,
       logRoot: o.logRoot ?? path.join(o.rootDir, 'logs'),
@@ -280,6 +315,8 @@ export class Kubelet {
     this.waiting.set(pod.metadata.uid!, waiting);
     rp = await this.runtimePod(pod);
     await this.writeStatus(pod, rp, waiting);
+    // A volume that could not be set up yet (e.g. its ConfigMap is not there yet) is retried.
+    if (Object.values(waiting).some((w) => w.reason === 'ContainerCreating')) return { requeueAfter: 2000 };
     const pendingBackoff = Object.keys(waiting).filter((n) => waiting[n]!.reason === 'CrashLoopBackOff' || waiting[n]!.reason === 'ErrImagePull');
     if (pendingBackoff.length) {
       const until = Math.min(...pendingBackoff.map((n) => this.backoff.get(`${pod.metadata.uid}/${n}`)?.until ?? this.o.clock.now() + 1000));
@@ -305,14 +342,33 @@ export class Kubelet {
   // ---- HTTP ----
 
   private async startServer(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.serve(req, res).catch((e: Error) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.guarded(req, res).catch((e: Error) => {
       if (!res.headersSent) {
         res.statusCode = 500;
         res.end(e.message);
       } else res.end();
-    }));
+    });
+    this.server = this.o.tls ? https.createServer(serverTlsOptions(this.o.tls), handler) : http.createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(this.o.port, '0.0.0.0', () => resolve()));
     this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** 1. authenticate the client certificate (401); 2. authorize via the apiserver (403); 3. serve. */
+  private async guarded(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.o.tls) {
+      const caller = await authenticateKubeletCaller(req);
+      if (!caller) {
+        res.statusCode = 401;
+        return void res.end('Unauthorized');
+      }
+      const attrs = kubeletAttributes(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname);
+      this.authorizer ??= this.o.authorizer ?? new SarKubeletAuthorizer({ clientset: this.o.clientset, nodeName: this.o.nodeName, clock: this.o.clock });
+      if (!(await this.authorizer.authorize(caller, attrs))) {
+        res.statusCode = 403;
+        return void res.end(`Forbidden (user=${caller.username}, verb=${attrs.verb}, resource=nodes, subresource(s)=[${attrs.subresource}])`);
+      }
+    }
+    return this.serve(req, res);
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

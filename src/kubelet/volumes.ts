@@ -87,6 +87,10 @@ async function setUp(root: string, pod: Pod, ns: string, v: Volume, src: ObjectS
         files.push(...pick(s?.data ?? {}, p.secret.items, b64));
       }
       if (p.downwardAPI) for (const it of p.downwardAPI.items ?? []) files.push({ path: it.path, data: text(downward(pod, it.fieldRef?.fieldPath ?? '')), mode: it.mode });
+      if (p.serviceAccountToken && src.serviceAccountToken) {
+        const tok = await src.serviceAccountToken(pod, p.serviceAccountToken.audience, p.serviceAccountToken.expirationSeconds ?? 3600);
+        files.push({ path: p.serviceAccountToken.path, data: text(tok) });
+      }
     }
     writeFiles(dir, files, v.projected.defaultMode ?? 0o644);
     return dir;
@@ -103,6 +107,16 @@ function downward(pod: Pod, fieldPath: string): string {
   if (fieldPath === 'metadata.namespace') return pod.metadata.namespace ?? '';
   if (fieldPath === 'metadata.uid') return pod.metadata.uid ?? '';
   return '';
+}
+
+/** Rewrites the projected volumes that carry a service-account token (a refreshed token lands in place). */
+export async function refreshTokenVolumes(root: string, pod: Pod, src: ObjectSource): Promise<void> {
+  const ns = pod.metadata.namespace ?? 'default';
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.projected?.sources?.some((s) => s.serviceAccountToken)) continue;
+    if (!fs.existsSync(volumeDir(root, pod, v.name))) continue;
+    await setUp(root, pod, ns, v, src, (x) => Buffer.from(x, 'utf8'), (x) => Buffer.from(x, 'base64'));
+  }
 }
 
 /** Unmounts tmpfs volumes and removes the pod's directory. */

@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 export interface KubeconfigSpec {
   server: string;
   name?: string;
+  /** User entry name (default `<name>-admin`). */
+  user?: string;
   caData?: string;
   certData?: string;
   keyData?: string;
@@ -24,8 +26,8 @@ export function renderKubeconfig(s: KubeconfigSpec): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name, cluster }],
-    users: [{ name: `${name}-admin`, user }],
-    contexts: [{ name, context: { cluster: name, user: `${name}-admin` } }],
+    users: [{ name: s.user ?? `${name}-admin`, user }],
+    contexts: [{ name, context: { cluster: name, user: s.user ?? `${name}-admin` } }],
     'current-context': name,
     preferences: {},
   });

@@ -1,6 +1,7 @@
 // Test fixtures: a real etcd on free loopback ports in a temp dir, and the apiserver in-process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiServer, type ApiServerOptions } from '../../src/apiserver/server.js';
@@ -17,13 +18,33 @@ export interface EtcdFixture {
   resume(): void;
 }
 
-async function waitHealthy(endpoint: string, proc: ChildProcess, timeoutMs = 20_000): Promise<void> {
+/** TLS files for etcd: its CA, server/peer certificate, and the client certificate tests use to probe it. */
+export interface EtcdTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  peerCertFile: string;
+  peerKeyFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+function httpsOk(url: string, tls: EtcdTlsFiles): Promise<boolean> {
+  return new Promise((resolve) => {
+    const r = https.get(url, { ca: fs.readFileSync(tls.caFile), cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile) }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    r.on('error', () => resolve(false));
+  });
+}
+
+async function waitHealthy(endpoint: string, proc: ChildProcess, timeoutMs = 20_000, tls?: EtcdTlsFiles): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`etcd exited with ${proc.exitCode}`);
     try {
-      const r = await fetch(`${endpoint}/health`);
-      if (r.ok) return;
+      if (tls ? await httpsOk(`${endpoint}/health`, tls) : (await fetch(`${endpoint}/health`)).ok) return;
     } catch {
       /* not yet */
     }
@@ -32,21 +53,30 @@ async function waitHealthy(endpoint: string, proc: ChildProcess, timeoutMs = 20_
   throw new Error('etcd did not become healthy');
 }
 
-/** Starts etcd (the Debian etcd-server binary) on free ports with a fresh data dir. */
-export async function startEtcd(): Promise<EtcdFixture> {
+/**
+ * Starts etcd (the Debian etcd-server binary) on free ports with a fresh data dir; with `tls`,
+ * client and peer traffic are TLS and clients must present a certificate from the CA.
+ */
+export async function startEtcd(opts: { tls?: EtcdTlsFiles } = {}): Promise<EtcdFixture> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-etcd-'));
   const clientPort = await freePort();
   const peerPort = await freePort();
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const scheme = opts.tls ? 'https' : 'http';
+  const endpoint = `${scheme}://127.0.0.1:${clientPort}`;
+  const t = opts.tls;
   const args = [
     '--name', 'test', '--data-dir', dataDir,
     '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `test=http://127.0.0.1:${peerPort}`, '--log-level', 'error', '--logger', 'zap',
+    '--listen-peer-urls', `${scheme}://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `${scheme}://127.0.0.1:${peerPort}`,
+    '--initial-cluster', `test=${scheme}://127.0.0.1:${peerPort}`, '--log-level', 'error', '--logger', 'zap',
     '--quota-backend-bytes', String(4 * 1024 * 1024 * 1024),
+    ...(t ? [
+      '--cert-file', t.certFile, '--key-file', t.keyFile, '--trusted-ca-file', t.caFile, '--client-cert-auth',
+      '--peer-cert-file', t.peerCertFile, '--peer-key-file', t.peerKeyFile, '--peer-trusted-ca-file', t.caFile, '--peer-client-cert-auth',
+    ] : []),
   ];
   let proc = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitHealthy(endpoint, proc);
+  await waitHealthy(endpoint, proc, 20_000, t);
   const stopProc = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const done = new Promise((r) => proc.once('exit', r));
@@ -63,7 +93,7 @@ export async function startEtcd(): Promise<EtcdFixture> {
     async restart() {
       await stopProc();
       proc = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-      await waitHealthy(endpoint, proc);
+      await waitHealthy(endpoint, proc, 20_000, t);
     },
     pause() {
       proc.kill('SIGSTOP');
@@ -86,6 +116,9 @@ export async function startApiServer(opts: { etcd: { endpoint: string }; port?: 
   const server = new ApiServer({
     etcdServers: [etcd.endpoint],
     port: opts.port ?? 0,
+    // An apiserver alone has no controller-manager to create `default` ServiceAccounts, so pods
+    // would be refused as upstream refuses them; tests of that admission pass their own list.
+    disableAdmissionPlugins: ['ServiceAccount'],
     logger: verbose || process.env.KUBETS_TEST_LOG ? newLogger({ component: 'apiserver' }) : silentLogger(),
     ...rest,
   });

@@ -48,7 +48,9 @@ export interface ApiProcFixture extends ProcFixture {
 export async function startApiServerProcess(etcdEndpoint: string, extra: string[] = []): Promise<ApiProcFixture> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-e2e-'));
-  const p = startKubets(['apiserver', '--etcd-servers', etcdEndpoint, '--insecure-port', String(port), ...extra], { KUBETS_LOG_LEVEL: 'warn' });
+  // No controller-manager creates `default` ServiceAccounts here, so ServiceAccount admission is off unless asked for.
+  const admission = extra.some((a) => a.startsWith('--disable-admission-plugins')) ? [] : ['--disable-admission-plugins', 'ServiceAccount'];
+  const p = startKubets(['apiserver', '--etcd-servers', etcdEndpoint, '--insecure-port', String(port), ...admission, ...extra], { KUBETS_LOG_LEVEL: 'warn' });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -22,6 +22,10 @@ export interface AdmissionAttributes {
   oldObject?: KubeObject;
   user: UserInfo;
   dryRun: boolean;
+  /** Warnings for the client (`Warning` response headers); absent when nobody listens. */
+  warnings?: string[];
+  /** Annotations for this request's audit event. */
+  auditAnnotations?: Record<string, string>;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../errors.js';
 import { decodeK8sProtobuf, ProtobufDecodeError } from '../protobuf/decode.js';
+import { notesFor } from '../request-notes.js';
 
 /** Upstream's request body limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -33,7 +34,10 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       chunks.push(c);
     });
     req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
+      if (over) return;
+      const buf = Buffer.concat(chunks);
+      notesFor(req).requestBody = buf;
+      resolve(buf);
     });
     req.on('error', (err) => reject(errors.badRequest(`error reading request body: ${err.message}`)));
   });

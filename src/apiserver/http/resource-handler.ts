@@ -19,6 +19,7 @@ import { renderList, renderObject, writeJSON, writeStatus } from './respond.js';
 import { serveWatch, type WatchMetrics } from './watch-stream.js';
 import { clone } from '../registry/object-meta.js';
 import type { LogProxy } from './log-proxy.js';
+import { notesFor } from '../request-notes.js';
 
 /** One served resource: its write side and read side. */
 export interface ServedResource {
@@ -61,10 +62,10 @@ function listQuery(info: RequestInfo, q: URLSearchParams): ListQuery {
   };
 }
 
-function writeContext(q: URLSearchParams, user: UserInfo): WriteContext {
+function writeContext(q: URLSearchParams, user: UserInfo, req?: IncomingMessage): WriteContext {
   const dry = q.getAll('dryRun');
   for (const d of dry) if (d !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
-  return { dryRun: dry.includes('All'), fieldManager: q.get('fieldManager') ?? undefined, user };
+  return { dryRun: dry.includes('All'), fieldManager: q.get('fieldManager') ?? undefined, user, notes: req ? notesFor(req) : undefined };
 }
 
 /** Applies `fieldValidation`: Strict → 400 on unknown fields; Warn (default) → Warning headers. */
@@ -155,7 +156,7 @@ export class ResourceHandler {
         const body = await readObject(req);
         checkTypeMeta(r, body);
         checkUnknownFields(res, q, r.resource, body as KubeObject);
-        const obj = await served.store.create(info.namespace, body as KubeObject, writeContext(q, user));
+        const obj = await served.store.create(info.namespace, body as KubeObject, writeContext(q, user, req));
         return writeJSON(res, 201, renderObject(r.resource, obj, form, this.d.clock.now()));
       }
       case 'update': {
@@ -163,7 +164,7 @@ export class ResourceHandler {
         const body = await readObject(req);
         checkTypeMeta(r, body);
         checkUnknownFields(res, q, r.resource, body as KubeObject);
-        const { obj, created } = await served.store.update(info.namespace, info.name, body as KubeObject, undefined, writeContext(q, user));
+        const { obj, created } = await served.store.update(info.namespace, info.name, body as KubeObject, undefined, writeContext(q, user, req));
         return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
       }
       case 'patch': {
@@ -173,7 +174,7 @@ export class ResourceHandler {
       }
       case 'delete': {
         const body = await this.optionalBody(req);
-        const { obj, deleted } = await served.store.delete(info.namespace, info.name!, deleteOptions(q, body), writeContext(q, user));
+        const { obj, deleted } = await served.store.delete(info.namespace, info.name!, deleteOptions(q, body), writeContext(q, user, req));
         // A finished delete answers with the object as it was (upstream returns the object for most kinds).
         return writeJSON(res, deleted ? 200 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
       }
@@ -181,7 +182,7 @@ export class ResourceHandler {
         if (!r.verbs.includes('deletecollection')) throw errors.methodNotAllowed();
         const body = await this.optionalBody(req);
         const opts = deleteOptions(q, body);
-        const wc = writeContext(q, user);
+        const wc = writeContext(q, user, req);
         const list = await served.reader.list({ ...listQuery(info, q), limit: undefined, continue: undefined });
         const items: KubeObject[] = [];
         for (const o of list.items) {
@@ -220,7 +221,7 @@ export class ResourceHandler {
       throw errors.badRequest('the request body of a json patch must be a JSON array of operations');
     }
     if (ct !== 'application/json-patch+json') requireObject(patchBody, 'object');
-    const wc = writeContext(q, user);
+    const wc = writeContext(q, user, req);
     const r = served.info;
     if (ct === 'application/apply-patch+yaml') {
       const applied = patchBody as KubeObject;
@@ -286,7 +287,7 @@ export class ResourceHandler {
     const r = served.info;
     const name = info.name!;
     const now = this.d.clock.now();
-    const wc = () => writeContext(q, user);
+    const wc = () => writeContext(q, user, req);
     switch (info.subresource) {
       case 'status': {
         if (info.verb === 'get') return writeJSON(res, 200, await served.store.get(info.namespace, name));

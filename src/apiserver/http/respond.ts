@@ -4,9 +4,11 @@ import type { KubeList, KubeObject, Status } from '../../api/types/index.js';
 import { StatusError, errors } from '../errors.js';
 import type { OutputForm } from './negotiate.js';
 import { toTable } from '../../api/tables/index.js';
+import { noteResponse } from '../request-notes.js';
 
 /** Writes a JSON body with the given code. */
 export function writeJSON(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  noteResponse(res, body);
   const text = JSON.stringify(body);
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);

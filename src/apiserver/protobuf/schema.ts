@@ -39,6 +39,21 @@ export const MESSAGES: Record<string, Record<number, FieldSpec>> = {
     4: { name: 'stringData', type: 'string', map: true },
     5: { name: 'immutable', type: 'bool' },
   },
+  // authentication.k8s.io/v1
+  TokenRequest: { 1: { name: 'metadata', type: 'ObjectMeta' }, 2: { name: 'spec', type: 'TokenRequestSpec' } },
+  TokenRequestSpec: {
+    1: { name: 'audiences', type: 'string', repeated: true },
+    3: { name: 'boundObjectRef', type: 'BoundObjectReference' },
+    4: { name: 'expirationSeconds', type: 'int' },
+  },
+  BoundObjectReference: {
+    1: { name: 'kind', type: 'string' },
+    2: { name: 'apiVersion', type: 'string' },
+    3: { name: 'name', type: 'string' },
+    4: { name: 'uid', type: 'string' },
+  },
+  TokenReview: { 1: { name: 'metadata', type: 'ObjectMeta' }, 2: { name: 'spec', type: 'TokenReviewSpec' } },
+  TokenReviewSpec: { 1: { name: 'token', type: 'string' }, 2: { name: 'audiences', type: 'string', repeated: true } },
 };
 
 /** "apiVersion/kind" → message name. */
@@ -46,4 +61,11 @@ export const KIND_MESSAGES: Record<string, string> = {
   'v1/Namespace': 'Namespace',
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',
+  'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
+  'authentication.k8s.io/v1/TokenReview': 'TokenReview',
 };
+
+// The review APIs' messages (security) live beside this file.
+import { AUTH_KIND_MESSAGES, AUTH_MESSAGES } from './schema-auth.js';
+for (const [k, v] of Object.entries(AUTH_MESSAGES)) MESSAGES[k] ??= v;
+for (const [k, v] of Object.entries(AUTH_KIND_MESSAGES)) KIND_MESSAGES[k] ??= v;

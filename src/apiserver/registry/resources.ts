@@ -83,7 +83,10 @@ export const RESOURCES: ResourceInfo[] = [
     { resource: 'secrets', kind: 'Secret' },
     { resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], status: true },
     { resource: 'events', kind: 'Event', shortNames: ['ev'] },
-    { resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] },
+    {
+      resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'],
+      sub: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }],
+    },
     { resource: 'limitranges', kind: 'LimitRange', shortNames: ['limits'] },
     { resource: 'resourcequotas', kind: 'ResourceQuota', shortNames: ['quota'], status: true },
   ]),
@@ -108,6 +111,11 @@ export const RESOURCES: ResourceInfo[] = [
     { resource: 'clusterroles', kind: 'ClusterRole', namespaced: false },
     { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
   ]),
+];
+
+/** Resources that are served (create only) but never stored: the apiserver answers them itself. */
+export const VIRTUAL_RESOURCES: ResourceInfo[] = [
+  ...group('authentication.k8s.io', 'v1', [{ resource: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: ['create'] }]),
 ];
 
 /** "apps/v1" or "v1". */

@@ -9,6 +9,7 @@ import { errors, StatusError } from '../errors.js';
 import { StorageError, type Storage, type Versioned } from '../storage/interface.js';
 import type { WatchCache } from '../storage/watch-cache.js';
 import type { Admission, AdmissionAttributes, UserInfo } from '../admission/interface.js';
+import type { RequestNotes } from '../request-notes.js';
 import { clone, generateName, jsonEqual, preserveOnUpdate, pruneMeta, specPart, statusOnlyUpdate } from './object-meta.js';
 import { groupVersion, storageKey, storagePrefix, type ResourceInfo } from './resources.js';
 import { resetStatusOnCreate, type Strategy, type StrategyContext } from './strategy.js';
@@ -20,6 +21,8 @@ export interface WriteContext {
   dryRun: boolean;
   fieldManager?: string;
   user: UserInfo;
+  /** Where admission leaves warnings and audit annotations for this request. */
+  notes?: RequestNotes;
 }
 
 export interface StoreDeps {
@@ -149,7 +152,7 @@ export class ResourceStore {
     for (let attempt = 0; ; attempt++) {
       if (generated) typed.metadata.name = generateName(obj.metadata.generateName!, this.d.random);
       const name = typed.metadata.name ?? '';
-      const attrs: AdmissionAttributes = { operation: 'CREATE', resource: this.info, namespace: typed.metadata.namespace, name, object: typed, user: wc.user, dryRun: wc.dryRun };
+      const attrs: AdmissionAttributes = { operation: 'CREATE', resource: this.info, namespace: typed.metadata.namespace, name, object: typed, user: wc.user, dryRun: wc.dryRun, warnings: wc.notes?.warnings, auditAnnotations: wc.notes?.auditAnnotations };
       // 4-6. admission and validation
       await this.admit(attrs);
       this.validate(typed);
@@ -204,16 +207,18 @@ export class ResourceStore {
       if (!cur) {
         if (!opts.createIfAbsent) throw errors.notFound(this.info, name);
         const desired = await mutate(undefined);
+        desired.metadata ??= {};
         desired.metadata.name ??= name;
         const created = await this.create(namespace, desired, opts.wc);
         return { obj: created, created: true };
       }
       const curObj = this.withTypeMeta(cur.obj);
       const desired = await mutate(clone(curObj));
+      desired.metadata ??= {};
       const wantRV = desired.metadata.resourceVersion;
       if (wantRV && wantRV !== String(cur.rev)) throw errors.conflict(this.info, name);
       try {
-        const obj = await this.writeUpdate(curObj, cur.rev, desired, opts.subresource, opts.wc);
+        const obj = await this.writeUpdate(curObj, cur.rev, desired, opts.subresource, opts.wc, cur.stale);
         return { obj, created: false };
       } catch (err) {
         if (err instanceof StorageError && err.code === 'Conflict' && !wantRV && attempt < 10) continue;
@@ -239,7 +244,7 @@ export class ResourceStore {
    * 1. keep what the endpoint may not change; 2. generation; 3. defaults + hooks;
    * 4. admission + validation; 5. CAS write, or delete when the last finalizer went away.
    */
-  private async writeUpdate(cur: KubeObject, rev: number, desiredIn: KubeObject, subresource: string | undefined, wc: WriteContext): Promise<KubeObject> {
+  private async writeUpdate(cur: KubeObject, rev: number, desiredIn: KubeObject, subresource: string | undefined, wc: WriteContext, stale = false): Promise<KubeObject> {
     const name = cur.metadata.name!;
     let next: KubeObject;
     // 1. what this endpoint may change
@@ -257,14 +262,15 @@ export class ResourceStore {
     applyDefaults(this.info.resource, next);
     if (!subresource) this.strategy.prepareForUpdate?.(next, cur, this.ctx(wc.dryRun));
     // 4. admission and validation
-    const attrs: AdmissionAttributes = { operation: 'UPDATE', resource: this.info, subresource, namespace: cur.metadata.namespace, name, object: next, oldObject: cur, user: wc.user, dryRun: wc.dryRun };
+    const attrs: AdmissionAttributes = { operation: 'UPDATE', resource: this.info, subresource, namespace: cur.metadata.namespace, name, object: next, oldObject: cur, user: wc.user, dryRun: wc.dryRun, warnings: wc.notes?.warnings, auditAnnotations: wc.notes?.auditAnnotations };
     await this.admit(attrs);
     this.validate(next, cur);
     await this.validateAdmission(attrs);
     const undo = !subresource ? await this.strategy.beforeUpdate?.(next, cur, this.ctx(wc.dryRun)) : undefined;
     pruneMeta(next);
-    // A no-op write stores nothing and keeps the resourceVersion, as upstream.
-    if (this.sameStored(next, cur)) {
+    // A no-op write stores nothing and keeps the resourceVersion, as upstream (unless the stored
+    // form is stale, e.g. sealed with an old encryption key: then the rewrite is the point).
+    if (!stale && this.sameStored(next, cur)) {
       if (undo) await undo();
       return cur;
     }

@@ -5,6 +5,8 @@ import type { KubeObject } from '../../api/types/index.js';
 export interface Codec {
   encode(key: string, obj: KubeObject): Buffer;
   decode(key: string, value: Buffer): KubeObject;
+  /** True when `value` is not in the form `encode` writes now (e.g. sealed with an older key): rewriting it is not a no-op. */
+  isStale?(key: string, value: Buffer): boolean;
 }
 
 export const jsonCodec: Codec = {

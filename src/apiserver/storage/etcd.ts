@@ -24,6 +24,8 @@ export interface EtcdStorageOptions {
   observe?: (op: string, seconds: number) => void;
   /** Deadline of unary etcd calls. */
   requestTimeoutMs?: number;
+  /** TLS to etcd: CA bundle, and a client certificate when etcd requires one. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 /** Keys read per etcd range request when a list has no limit. */
@@ -59,6 +61,7 @@ export class EtcdStorage implements Storage {
     this.client = new Etcd3({
       hosts: opts.endpoints,
       dialTimeout: 3000,
+      ...(opts.tls?.ca ? { credentials: { rootCertificate: opts.tls.ca, certChain: opts.tls.cert, privateKey: opts.tls.key } } : {}),
       grpcOptions: { 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 },
       // Unary calls fail after 5 s so a stalled etcd turns into a 503, never a hung request.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + (opts.requestTimeoutMs ?? 5000) }),
@@ -90,7 +93,7 @@ export class EtcdStorage implements Storage {
     const obj = this.codec.decode(key, kv.value);
     const rev = Number(kv.mod_revision);
     obj.metadata.resourceVersion = String(rev);
-    return { key, obj, rev };
+    return this.codec.isStale?.(key, kv.value) ? { key, obj, rev, stale: true } : { key, obj, rev };
   }
 
   private encode(key: string, obj: KubeObject): Buffer {

@@ -8,6 +8,8 @@ export interface Versioned {
   key: string;
   obj: KubeObject;
   rev: number;
+  /** The stored value is not in the current storage form (encryption key rotated): an identical write still rewrites it. */
+  stale?: boolean;
 }
 
 export interface ListResult {

@@ -96,14 +96,23 @@ function containerRequests(c: Container, nonZero: boolean): Resource {
  * With `nonZero`, containers without a cpu/memory request count the scoring defaults.
  */
 export function podRequests(pod: Pod, nonZero = false): Resource {
+  return podTotal(pod, (c) => containerRequests(c, nonZero));
+}
+
+/** Contract: the pod's effective limits, summed the same way as `podRequests` (quota, LimitRanger). */
+export function podLimits(pod: Pod): Resource {
+  return podTotal(pod, (c) => Resource.from(c.resources?.limits));
+}
+
+function podTotal(pod: Pod, of: (c: Container) => Resource): Resource {
   const reqs = new Resource();
   // 1. regular containers
-  for (const c of pod.spec.containers ?? []) reqs.add(containerRequests(c, nonZero));
+  for (const c of pod.spec.containers ?? []) reqs.add(of(c));
   // 2. init containers and sidecars
   const sidecars = new Resource();
   const initMax = new Resource();
   for (const c of pod.spec.initContainers ?? []) {
-    const r = containerRequests(c, nonZero);
+    const r = of(c);
     if (c.restartPolicy === 'Always') {
       reqs.add(r);
       sidecars.add(r);
