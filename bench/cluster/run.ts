@@ -7,7 +7,6 @@
 //   flock /tmp/kubets-node.lock node --import tsx bench/cluster/run.ts
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +14,10 @@ import { CriClient } from '../../src/kubelet/cri/grpc-client.js';
 import { KUBETS } from '../../test/helpers/processes.js';
 import { readPidFile } from '../../src/up/pidfile.js';
 import { freePort } from '../../test/helpers/ports.js';
-import { fmt, json, report, rssMB, summarize } from '../lib.js';
+import { fmt, report, rssMB, summarize } from '../lib.js';
+import { clientsetFromKubeconfig, type RestClientset } from '../../src/client/rest.js';
+import { R } from '../../src/client/resources.js';
+import type { Deployment, Namespace, Pod } from '../../src/api/types/index.js';
 import { FLOOR_IMAGE, cleanupRaw, rawBurst } from '../podstartup/floor.js';
 
 const REPLICAS = 30;
@@ -30,28 +32,21 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Watches pods of a namespace: first sight and first Ready time of each, by name. */
-function readyWatcher(api: string, ns: string) {
+function readyWatcher(cs: RestClientset, ns: string) {
   const seenAt = new Map<string, number>();
   const readyAt = new Map<string, number>();
   let onChange = () => {};
-  const req = http.get(`${api}/api/v1/namespaces/${ns}/pods?watch=true`, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => {
-      buf += c;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const ev = JSON.parse(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-        const name = ev.object?.metadata?.name as string;
-        const now = performance.now();
-        if (!seenAt.has(name)) seenAt.set(name, now);
-        const ready = (ev.object?.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-        if (ready && !readyAt.has(name)) readyAt.set(name, now);
-      }
+  const ctl = new AbortController();
+  void (async () => {
+    for await (const ev of cs.resource<Pod>(R.pods).watch(ns, {}, ctl.signal)) {
+      const name = ev.object?.metadata?.name ?? '';
+      const now = performance.now();
+      if (!seenAt.has(name)) seenAt.set(name, now);
+      const ready = (ev.object?.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+      if (ready && !readyAt.has(name)) readyAt.set(name, now);
       onChange();
-    });
-  });
+    }
+  })().catch(() => {});
   return {
     seenAt,
     readyAt,
@@ -59,7 +54,7 @@ function readyWatcher(api: string, ns: string) {
       onChange = () => readyAt.size >= n && resolve();
       onChange();
     }),
-    stop: () => req.destroy(),
+    stop: () => ctl.abort(),
   };
 }
 
@@ -70,7 +65,6 @@ async function main(): Promise<void> {
   let output = '';
   up.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   up.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const api = `http://127.0.0.1:${apiPort}`;
   const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock' });
   const run = randomUUID().slice(0, 8);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-bench-logs-'));
@@ -81,26 +75,29 @@ async function main(): Promise<void> {
     }
     if (!/kubets is up/.test(output)) throw new Error(`kubets up did not come up:\n${output}`);
     await cri.pullImage(FLOOR_IMAGE);
+    const cs = clientsetFromKubeconfig(path.join(stateDir, 'kubeconfig'), 'bench-cluster');
     // 1. the floor, in this run, with the cluster idle beside it
     const floor = await rawBurst(cri, run, REPLICAS, logDir);
     // 2. a Deployment of 30 replicas → all Ready
-    await json('POST', `${api}/api/v1/namespaces`, { metadata: { name: 'bench' } });
-    const w = readyWatcher(api, 'bench');
+    await cs.resource<Namespace>(R.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+    const w = readyWatcher(cs, 'bench');
     await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
-    const created = await json('POST', `${api}/apis/apps/v1/namespaces/bench/deployments`, {
-      metadata: { name: 'sleepers' },
+    await cs.resource<Deployment>(R.deployments).create('bench', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'sleepers', namespace: 'bench' },
       spec: {
         replicas: REPLICAS,
         selector: { matchLabels: { app: 'sleepers' } },
         template: { metadata: { labels: { app: 'sleepers' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: FLOOR_IMAGE, command: ['sleep', '3600'] }] } },
       },
     });
-    if (created.status !== 201) throw new Error(`create deployment: ${created.status} ${JSON.stringify(created.body)}`);
     await w.until(REPLICAS);
     const totalSecs = (performance.now() - t0) / 1000;
     const perPod = [...w.readyAt].map(([name, at]) => at - (w.seenAt.get(name) ?? t0));
     w.stop();
+    cs.close();
     const fs_ = summarize(floor.perPod);
     const ks = summarize(perPod);
     report('raw CRI floor, 30 pods at once: per pod', `p50 ${fmt(fs_.p50)} ms, p99 ${fmt(fs_.p99)} ms`);

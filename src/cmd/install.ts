@@ -8,6 +8,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { renderInstall, unitName, unitSpecs, type InstallConfig } from '../install/units.js';
 import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
+import { prepareSecureUp } from '../up/secure.js';
 import { renderKubeconfig } from '../up/kubeconfig.js';
 import { KUBETS_BIN, nodeAddress } from './up.js';
 import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
@@ -20,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const role = flagString(f, 'role', 'server');
   if (role !== 'server' && role !== 'worker') throw new Error('--role must be server or worker');
   const nodeIP = flagOptional(f, 'node-ip') ?? nodeAddress();
-  const apiPort = flagInt(f, 'apiserver-port', 8080);
+  const apiPort = flagInt(f, 'apiserver-port', 6443);
   const server = flagOptional(f, 'server');
   if (role === 'worker' && !server) throw new Error('--server http://<server-address>:<port> is required for a worker');
   const stateDir = path.resolve(flagString(f, 'state-dir', '/var/lib/kubets'));
@@ -32,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
     stateDir,
     nodeName: flagString(f, 'node-name', os.hostname()).toLowerCase(),
     nodeIP,
-    serverURL: server ?? `http://${nodeIP}:${apiPort}`,
+    serverURL: server ?? `https://${nodeIP}:${apiPort}`,
     bindAddress: flagString(f, 'bind-address', '0.0.0.0'),
     apiPort,
     etcdPort: flagInt(f, 'etcd-port', 2379),
@@ -43,8 +44,13 @@ export async function run(argv: string[]): Promise<number> {
     containerdBinary: flagString(f, 'containerd', '/usr/bin/containerd'),
   };
   const unitDir = flagString(f, 'unit-dir', '/etc/systemd/system');
+  // A server gets the same PKI, per-component kubeconfigs and TLS flags as `kubets up`.
+  if (role === 'server' && !f.values.has('dry-run')) {
+    const sec = await prepareSecureUp({ stateDir, nodeName: cfg.nodeName, nodeIP, apiPort, etcdPort: cfg.etcdPort });
+    cfg.tls = { etcdArgs: sec.etcdArgs, apiserverArgs: sec.apiserverArgs, kubeletArgs: sec.kubeletArgs, kubeconfigs: sec.kubeconfigs };
+  }
   const files = renderInstall(cfg, unitDir);
-  files.push({ path: path.join(stateDir, 'kubeconfig'), content: renderKubeconfig({ server: cfg.serverURL }), mode: 0o600 });
+  if (role === 'worker') files.push({ path: path.join(stateDir, 'kubeconfig'), content: renderKubeconfig({ server: cfg.serverURL }), mode: 0o600 });
   if (role === 'server') {
     const eps = kubeDnsEndpoints(nodeIP, cfg.nodeName);
     files.push({ path: path.join(stateDir, 'manifests', 'kube-dns.yaml'), content: [kubeDnsService(cfg.clusterDNS), eps.endpoints, eps.slice].map((o) => stringify(o)).join('---\n'), mode: 0o644 });

@@ -28,7 +28,7 @@ test('unit files: paths, ordering, restart, flags from the config', () => {
   const api = byName.get('kubets-apiserver.service')!;
   assert.match(api, /^After=kubets-etcd\.service$/m);
   assert.match(api, /^Requires=kubets-etcd\.service$/m);
-  assert.match(api, /^ExecStart=\/usr\/bin\/node \/opt\/kubets\/bin\/kubets apiserver --etcd-servers http:\/\/127\.0\.0\.1:2379 --insecure-bind-address 0\.0\.0\.0 --insecure-port 8080 --advertise-address 192\.0\.2\.10$/m);
+  assert.match(api, /^ExecStart=\/usr\/bin\/node \/opt\/kubets\/bin\/kubets apiserver --etcd-servers http:\/\/127\.0\.0\.1:2379 --insecure-bind-address 127\.0\.0\.1 --insecure-port 8080 --advertise-address 192\.0\.2\.10$/m);
   assert.match(api, /^Restart=always$/m);
   assert.match(api, /^WantedBy=multi-user\.target$/m);
   const ctr = byName.get('kubets-containerd.service')!;
@@ -49,4 +49,17 @@ test('a worker points its kubelet and proxy at the server kubeconfig and uses it
 test('renderUnit sections', () => {
   const text = renderUnit({ name: 'x', description: 'x thing', exec: ['/bin/x', 'a b'], after: [] });
   assert.equal(text, '[Unit]\nDescription=kubets x thing\n\n[Service]\nType=simple\nExecStart=/bin/x "a b"\nRestart=always\nRestartSec=2\n\n[Install]\nWantedBy=multi-user.target\n');
+});
+
+test('a server with TLS: https etcd with its flags, the secure apiserver port on the bind address, one kubeconfig per component', () => {
+  const tls = {
+    etcdArgs: ['--cert-file', '/pki/etcd.crt'], apiserverArgs: ['--secure-port', '6443', '--tls-cert-file', '/pki/api.crt'], kubeletArgs: ['--tls-cert-file', '/pki/kubelet.crt'],
+    kubeconfigs: { 'controller-manager': '/k/cm.conf', scheduler: '/k/s.conf', kubelet: '/k/kubelet.conf', proxy: '/k/proxy.conf', dns: '/k/dns.conf' },
+  };
+  const files = new Map(renderInstall({ ...base, tls }, '/u').map((f) => [f.path, f.content]));
+  assert.match(files.get('/u/kubets-etcd.service')!, /--listen-client-urls https:\/\/127\.0\.0\.1:2379 .* --cert-file \/pki\/etcd\.crt$/m);
+  assert.match(files.get('/u/kubets-apiserver.service')!, /apiserver --etcd-servers https:\/\/127\.0\.0\.1:2379 --secure-port 6443 --tls-cert-file \/pki\/api\.crt --bind-address 0\.0\.0\.0 --advertise-address 192\.0\.2\.10$/m);
+  assert.doesNotMatch(files.get('/u/kubets-apiserver.service')!, /insecure/);
+  assert.match(files.get('/u/kubets-kubelet.service')!, /kubelet --kubeconfig \/k\/kubelet\.conf --tls-cert-file \/pki\/kubelet\.crt --node-name srv/);
+  for (const [unit, conf] of [['scheduler', 's'], ['controller-manager', 'cm'], ['proxy', 'proxy'], ['dns', 'dns']]) assert.match(files.get(`/u/kubets-${unit}.service`)!, new RegExp(`--kubeconfig /k/${conf}\\.conf`), unit);
 });

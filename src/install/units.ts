@@ -26,6 +26,16 @@ export interface InstallConfig {
   clusterDNS: string;
   etcdBinary: string;
   containerdBinary: string;
+  /** Server: TLS everywhere (from the PKI `kubets up` also uses); absent, the worker's plain kubeconfig. */
+  tls?: InstallTls;
+}
+
+/** The TLS wiring of a server: flags per process and one kubeconfig per component. */
+export interface InstallTls {
+  etcdArgs: string[];
+  apiserverArgs: string[];
+  kubeletArgs: string[];
+  kubeconfigs: Record<'controller-manager' | 'scheduler' | 'kubelet' | 'proxy' | 'dns', string>;
 }
 
 /** One file to write. */
@@ -73,10 +83,11 @@ export const unitName = (c: string) => `kubets-${c}.service`;
 
 /** The unit specs of a role (pure). */
 export function unitSpecs(c: InstallConfig): UnitSpec[] {
-  const kubeconfig = `${c.stateDir}/kubeconfig`;
+  const kubeconfig = (component: keyof InstallTls['kubeconfigs']) => c.tls?.kubeconfigs[component] ?? `${c.stateDir}/kubeconfig`;
   const kubets = (component: string, args: string[]) => [c.node, c.kubets, component, ...args];
-  const etcdUrl = `http://127.0.0.1:${c.etcdPort}`;
-  const peerUrl = `http://127.0.0.1:${c.etcdPort + 1}`;
+  const scheme = c.tls ? 'https' : 'http';
+  const etcdUrl = `${scheme}://127.0.0.1:${c.etcdPort}`;
+  const peerUrl = `${scheme}://127.0.0.1:${c.etcdPort + 1}`;
   const nodeUnits: UnitSpec[] = [
     {
       name: 'containerd',
@@ -93,14 +104,14 @@ export function unitSpecs(c: InstallConfig): UnitSpec[] {
     {
       name: 'kubelet',
       description: 'node agent',
-      exec: kubets('kubelet', ['--kubeconfig', kubeconfig, '--node-name', c.nodeName, '--node-ip', c.nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', `${c.stateDir}/kubelet`, '--cluster-dns', c.clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', c.podCIDR]),
+      exec: kubets('kubelet', ['--kubeconfig', kubeconfig('kubelet'), ...(c.tls?.kubeletArgs ?? []), '--node-name', c.nodeName, '--node-ip', c.nodeIP, '--container-runtime-endpoint', 'unix:///run/containerd/containerd.sock', '--root-dir', `${c.stateDir}/kubelet`, '--cluster-dns', c.clusterDNS, '--cluster-domain', 'cluster.local', '--pod-cidr', c.podCIDR]),
       after: [unitName('containerd')],
       requires: [unitName('containerd')],
     },
     {
       name: 'proxy',
       description: 'service proxy (iptables)',
-      exec: kubets('proxy', ['--kubeconfig', kubeconfig, '--hostname-override', c.nodeName, '--cluster-cidr', c.clusterCIDR]),
+      exec: kubets('proxy', ['--kubeconfig', kubeconfig('proxy'), '--hostname-override', c.nodeName, '--cluster-cidr', c.clusterCIDR]),
       after: ['network-online.target'],
     },
   ];
@@ -109,25 +120,25 @@ export function unitSpecs(c: InstallConfig): UnitSpec[] {
     {
       name: 'etcd',
       description: 'etcd (cluster state)',
-      exec: [c.etcdBinary, '--name', 'kubets', '--data-dir', `${c.stateDir}/etcd`, '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `kubets=${peerUrl}`, '--log-level', 'warn', '--logger', 'zap'],
+      exec: [c.etcdBinary, '--name', 'kubets', '--data-dir', `${c.stateDir}/etcd`, '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl, '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `kubets=${peerUrl}`, '--log-level', 'warn', '--logger', 'zap', ...(c.tls?.etcdArgs ?? [])],
       after: ['network-online.target'],
       limitNoFile: true,
     },
     {
       name: 'apiserver',
       description: 'API server',
-      exec: kubets('apiserver', ['--etcd-servers', etcdUrl, '--insecure-bind-address', c.bindAddress, '--insecure-port', String(c.apiPort), '--advertise-address', c.nodeIP]),
+      exec: kubets('apiserver', ['--etcd-servers', etcdUrl, ...(c.tls ? [...c.tls.apiserverArgs, '--bind-address', c.bindAddress] : ['--insecure-bind-address', '127.0.0.1', '--insecure-port', String(c.apiPort)]), '--advertise-address', c.nodeIP]),
       after: [unitName('etcd')],
       requires: [unitName('etcd')],
     },
     {
       name: 'controller-manager',
       description: 'controller manager',
-      exec: kubets('controller-manager', ['--kubeconfig', kubeconfig, '--cluster-cidr', c.clusterCIDR, '--node-cidr-mask-size', '24']),
+      exec: kubets('controller-manager', ['--kubeconfig', kubeconfig('controller-manager'), '--cluster-cidr', c.clusterCIDR, '--node-cidr-mask-size', '24']),
       after: [unitName('apiserver')],
     },
-    { name: 'scheduler', description: 'scheduler', exec: kubets('scheduler', ['--kubeconfig', kubeconfig]), after: [unitName('apiserver')] },
-    { name: 'dns', description: 'cluster DNS', exec: kubets('dns', ['--kubeconfig', kubeconfig, '--listen', `${c.nodeIP}:53`, '--cluster-domain', 'cluster.local']), after: [unitName('apiserver')] },
+    { name: 'scheduler', description: 'scheduler', exec: kubets('scheduler', ['--kubeconfig', kubeconfig('scheduler')]), after: [unitName('apiserver')] },
+    { name: 'dns', description: 'cluster DNS', exec: kubets('dns', ['--kubeconfig', kubeconfig('dns'), '--listen', `${c.nodeIP}:53`, '--cluster-domain', 'cluster.local']), after: [unitName('apiserver')] },
     ...nodeUnits,
   ];
 }
