@@ -8,6 +8,7 @@ import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { LABEL_MANAGED } from '../kubelet/runtime-state.js';
 import { flagString, parseFlags } from '../util/flags.js';
 import { processAlive } from '../up/pidfile.js';
+import { leftoverCniChains, removeChainsRestore } from '../up/cni-chains.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -52,7 +53,8 @@ function quiet(cmd: string, args: string[]): void {
 const RUNTIME_PID_FILES = ['containerd.pid', 'registry.pid'];
 
 /**
- * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI;
+ * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI,
+ *    and CNI chains of the kubets network whose sandbox is gone;
  * 3. the proxy's iptables chains; 4. containerd and the registry when `up` started them (their
  * pid files in `<state-dir>/run`; a runtime that was already running is left alone);
  * 5. the CNI bridge, IPAM state and leftover mounts.
@@ -74,6 +76,17 @@ export async function run(argv: string[]): Promise<number> {
       for (const s of sandboxes) {
         await cri.stopPodSandbox(s.id).catch(() => {});
         await cri.removePodSandbox(s.id).catch(() => {});
+      }
+      // CNI masquerade chains of the kubets network whose sandbox is gone (CNI DEL never ran).
+      const live = new Set((await cri.listPodSandbox({})).map((s) => s.id));
+      const left = leftoverCniChains(execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }), 'kubets', live);
+      if (left.length) {
+        out.write(`removing ${left.length} leftover CNI chains\n`);
+        try {
+          execFileSync('iptables-restore', ['--noflush'], { input: removeChainsRestore(left), stdio: ['pipe', 'ignore', 'ignore'] });
+        } catch {
+          /* reported by what is left */
+        }
       }
     } catch (err) {
       out.write(`could not reach containerd: ${(err as Error).message}\n`);
