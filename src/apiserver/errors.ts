@@ -57,6 +57,9 @@ export const errors = {
   unavailable: (message: string) => status(503, 'ServiceUnavailable', message),
   timeout: (message: string) => status(504, 'Timeout', message),
   notFoundPath: (path: string) => status(404, 'NotFound', `the server could not find the requested resource`, { causes: [{ reason: 'UnexpectedServerResponse', message: `404 page not found: ${path}` }] }),
+  /** A resource type this apiserver does not serve (e.g. horizontalpodautoscalers): say which. */
+  notServed: (r: QualifiedResource, path: string) =>
+    status(404, 'NotFound', `the server could not find the requested resource (${qualified(r)} is not served by this apiserver)`, { group: r.group || undefined, kind: r.resource, causes: [{ reason: 'UnexpectedServerResponse', message: `404 page not found: ${path}` }] }),
 };
 
 /** A Success status (e.g. answer to a delete that removed the object right away). */

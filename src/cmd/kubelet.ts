@@ -3,14 +3,14 @@ import { clientsetFromKubeconfig } from '../client/rest.js';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { realClock } from '../util/clock.js';
-import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js';
+import { flagInt, flagOptional, flagString, parseDuration, parseFlags } from '../util/flags.js';
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
 import fs from 'node:fs';
 import os from 'node:os';
 
 export async function run(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file'] });
+  const f = parseFlags(argv, { known: ['kubeconfig', 'node-name', 'container-runtime-endpoint', 'root-dir', 'port', 'cluster-dns', 'cluster-domain', 'pod-cidr', 'address', 'node-ip', 'max-pods', 'tls-cert-file', 'tls-private-key-file', 'client-ca-file', 'maximum-dead-containers-per-container', 'maximum-dead-containers', 'minimum-container-ttl-duration', 'pod-manifest-path'] });
   const log = newLogger({ component: 'kubelet' });
   const kubeconfig = flagOptional(f, 'kubeconfig');
   if (!kubeconfig) throw new Error('--kubeconfig is required');
@@ -35,6 +35,12 @@ export async function run(argv: string[]): Promise<number> {
     podCIDR: flagOptional(f, 'pod-cidr'),
     maxPods: flagInt(f, 'max-pods', 110),
     tls,
+    podManifestPath: flagOptional(f, 'pod-manifest-path'),
+    gc: {
+      maxPerPodContainer: flagInt(f, 'maximum-dead-containers-per-container', 1),
+      maxContainers: flagInt(f, 'maximum-dead-containers', -1),
+      minAgeMs: parseDuration(flagString(f, 'minimum-container-ttl-duration', '0s')),
+    },
     clock: realClock,
     logger: log,
   });

@@ -1,7 +1,7 @@
 // The controller-manager: builds every enabled controller over one set of shared informers,
 // runs them (optionally behind leader election) and serves /healthz and /metrics.
-import http from 'node:http';
 import { setMaxListeners } from 'node:events';
+import http from 'node:http';
 import os from 'node:os';
 import type { Clientset } from '../client/interfaces.js';
 import { newSharedInformerFactory } from '../client/cache/informer.js';

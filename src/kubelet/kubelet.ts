@@ -12,15 +12,20 @@ import { keyOf, splitKey, type Informer } from '../client/cache/interfaces.js';
 import { EventRecorder } from '../client/events.js';
 import { newWorkQueue, runWorkers } from '../client/workqueue/queue.js';
 import type { Clock } from '../util/clock.js';
-import { rfc3339Micro } from '../util/clock.js';
+import { rfc3339, rfc3339Micro } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import type { ImageService, RuntimeService } from './cri/runtime-service.js';
+import { CriError, type ImageService, type RuntimeService, type SandboxStatsSample } from './cri/runtime-service.js';
+import { buildSummary, readBootTimeMs, readHostSample, type HostSample, type PodInfo, type Summary } from './stats-summary.js';
 import { buildNodeStatus, newNode, readHostFacts, type HostFacts } from './node-status.js';
 import type { BackoffState } from './pod-actions.js';
 import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, latestContainer, type RuntimePod } from './runtime-state.js';
 import { buildPodStatus, type WaitingReasons } from './status.js';
 import { killPod, removePod, syncPod } from './sync-pod.js';
 import { streamLog } from './logs.js';
+import { killContainer } from './lifecycle.js';
+import { watchContainerEvents } from './runtime-events.js';
+import { isMirrorPod, mirrorMatches, mirrorPodOf, StaticPodSource } from './static-pods.js';
+import { DEFAULT_GC_POLICY, planGarbageCollection, type GcPolicy } from './gc.js';
 import { Prober, realProbeRunner } from './prober.js';
 import { authenticateKubeletCaller, kubeletAttributes, SarKubeletAuthorizer, type KubeletAuthorizer } from './server-auth.js';
 import { serverTlsOptions } from '../util/tls.js';
@@ -55,6 +60,12 @@ export interface KubeletOptions {
   tls?: { cert: string | Buffer; key: string | Buffer; clientCA: string | Buffer };
   /** Overrides the SubjectAccessReview authorizer (tests). */
   authorizer?: KubeletAuthorizer;
+  /** Dead container limits (default: one dead instance per container, no node-wide limit). */
+  gc?: GcPolicy;
+  /** Garbage collection period (ms, default 10 s). */
+  gcPeriodMs?: number;
+  /** Directory of static pod manifests (--pod-manifest-path). */
+  podManifestPath?: string;
 }
 
 export class Kubelet {
@@ -72,6 +83,13 @@ export class Kubelet {
   private authorizer?: KubeletAuthorizer;
   private prober!: Prober;
   private tokens!: ServiceAccountTokenManager;
+  private hostSample?: HostSample;
+  private statics?: StaticPodSource;
+  private nodeUid = '';
+  private relistTail: Promise<void> = Promise.resolve();
+  /** Pod uids a worker has synced (see syncKey's first-sync shortcut). */
+  private readonly synced = new Set<string>();
+  private relistNext?: Promise<void>;
   port = 0;
 
   constructor(o: KubeletOptions) {
@@ -109,21 +127,30 @@ export class Kubelet {
       onChange: (p) => queue.add(keyOf(p)),
       onFailure: (p, c, _kind, message) => this.event(p, 'Warning', 'Unhealthy', message),
       onRestart: async (p, c, st, kind) => {
-        this.event(p, 'Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`);
-        await o.runtime.stopContainer(st.id, p.spec.terminationGracePeriodSeconds ?? 30).catch(() => {});
+        const podIP = this.runtimePods.get(p.metadata.uid!)?.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.ip;
+        await killContainer(p, c, st.id, podIP, p.spec.terminationGracePeriodSeconds ?? 30, this.deps(), `Container ${c.name} failed ${kind} probe, will be restarted`);
       },
     });
     const enqueue = (p: Pod) => queue.add(keyOf(p));
-    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_a, b) => enqueue(b), onDelete: enqueue });
+    // Our own status writes come back as updates: only changes outside status need a sync.
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) ? enqueue(b) : undefined), onDelete: enqueue });
     factory.start(signal);
     await factory.waitForSync(signal);
-    await this.relist(queue.add.bind(queue));
-    loops.push(this.every(o.relistMs ?? 1000, signal, () => this.relist(queue.add.bind(queue))));
+    const relist = () => this.relistSerial(queue.add.bind(queue));
+    await relist();
+    loops.push(this.every(o.relistMs ?? 1000, signal, relist));
+    // Runtime events (where offered) relist at once; containerd 1.6 has none: periodic only.
+    loops.push(watchContainerEvents({ runtime: o.runtime, onEvent: () => void relist().catch(() => {}), signal, clock: o.clock, logger: this.log }).then(() => {}));
     loops.push(this.every(500, signal, async () => this.probeTick()));
     // Like upstream's volume resync (~1 min): each pass re-reads every projected volume's sources
     // (the kube-root-ca.crt ConfigMap) through the apiserver, so every 10 s cost ~3 % of a core
     // idle with 30 pods; tokens are renewed at 80 % of a lifetime of at least 10 min.
     loops.push(this.every(60_000, signal, () => this.refreshTokens()));
+    loops.push(this.every(o.gcPeriodMs ?? 10_000, signal, () => this.collectGarbage()));
+    if (o.podManifestPath) {
+      this.statics = new StaticPodSource({ dir: o.podManifestPath, nodeName: o.nodeName, clock: o.clock, logger: this.log, onChange: (keys) => keys.forEach((k) => queue.add(k)) });
+      loops.push(this.statics.run(signal));
+    }
     // Pods start in parallel: the runtime, not the kubelet, should be the limit.
     const workers = runWorkers(queue, { reconcile: (key) => this.syncKey(key) }, o.workers ?? 32, signal, this.log);
     await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
@@ -184,6 +211,18 @@ export class Kubelet {
 
   // ---- runtime view ----
 
+  /** One relist at a time: runs after the one in flight; callers arriving meanwhile share the next. */
+  private relistSerial(enqueue: (key: string) => void): Promise<void> {
+    if (this.relistNext) return this.relistNext;
+    const next = this.relistTail.then(() => {
+      this.relistNext = undefined;
+      return this.relist(enqueue);
+    });
+    this.relistNext = next;
+    this.relistTail = next.catch(() => {});
+    return next;
+  }
+
   /** Lists what the runtime holds for kubets pods, grouped by pod uid; enqueues pods whose view changed. */
   private async relist(enqueue: (key: string) => void): Promise<void> {
     const rt = this.o.runtime;
@@ -200,7 +239,7 @@ export class Kubelet {
       const prev = this.runtimePods.get(c.labels[LABEL_POD_UID] ?? '')?.containers.find((x) => x.id === c.id);
       // The list carries each container's state: ask for the full status only when it changed.
       const status = prev && prev.state === c.state ? prev : await rt.containerStatus(c.id).catch(() => undefined);
-      if (status) of(c.labels).containers.push(status);
+      if (status) of(c.labels).containers.push({ ...status, podSandboxId: c.podSandboxId });
     }
     for (const rp of next.values()) {
       rp.sandboxes.sort((a, b) => b.createdAt - a.createdAt);
@@ -217,11 +256,12 @@ export class Kubelet {
     }
     // Runtime pods whose API object is gone (deleted while we were down, or force-deleted).
     for (const rp of next.values()) {
-      const pod = this.pods.store.get(`${rp.namespace}/${rp.name}`);
+      const pod = this.podFor(`${rp.namespace}/${rp.name}`);
       if (!pod || pod.metadata.uid !== rp.uid) {
         this.log.info({ pod: `${rp.namespace}/${rp.name}`, uid: rp.uid }, 'removing orphaned pod from the runtime');
         await removePod(rp.uid, rp, this.deps()).catch((e: Error) => this.log.warn({ err: e.message }, 'orphan cleanup failed'));
         this.signatures.delete(rp.uid);
+        this.synced.delete(rp.uid);
         this.prober?.forget(rp.uid);
       }
     }
@@ -239,11 +279,19 @@ export class Kubelet {
     this.tokens.forgetGone(live);
   }
 
+  /** Removes dead containers beyond the GC policy and dead sandboxes left empty (see gc.ts). */
+  private async collectGarbage(): Promise<void> {
+    const plan = planGarbageCollection(this.runtimePods.values(), this.o.gc ?? DEFAULT_GC_POLICY, this.o.clock.now());
+    for (const id of plan.containers) await this.o.runtime.removeContainer(id).catch((e: Error) => this.log.warn({ err: e.message, id }, 'gc: remove container failed'));
+    for (const id of plan.sandboxes) await this.o.runtime.removePodSandbox(id).catch((e: Error) => this.log.warn({ err: e.message, id }, 'gc: remove sandbox failed'));
+    if (plan.containers.length || plan.sandboxes.length) this.log.info({ containers: plan.containers.length, sandboxes: plan.sandboxes.length }, 'garbage collected');
+  }
+
   /** Hands the prober every running container of the pods bound here. */
   private probeTick(): void {
     const list = [];
     for (const rp of this.runtimePods.values()) {
-      const pod = this.pods.store.get(`${rp.namespace}/${rp.name}`);
+      const pod = this.podFor(`${rp.namespace}/${rp.name}`);
       if (!pod || pod.metadata.uid !== rp.uid || pod.metadata.deletionTimestamp) continue;
       const containers = new Map<string, (typeof rp.containers)[0]>();
       for (const c of pod.spec.containers) {
@@ -287,7 +335,7 @@ export class Kubelet {
     for (const s of rp.sandboxes) if (s.state === 'SANDBOX_READY') (s as { ip?: string }).ip = (await rt.podSandboxStatus(s.id).catch(() => undefined))?.ip;
     for (const c of cs) {
       const st = await rt.containerStatus(c.id).catch(() => undefined);
-      if (st) rp.containers.push(st);
+      if (st) rp.containers.push({ ...st, podSandboxId: c.podSandboxId });
     }
     return rp;
   }
@@ -300,13 +348,25 @@ export class Kubelet {
    */
   private async syncKey(key: string): Promise<{ requeueAfter?: number } | void> {
     const { namespace, name } = splitKey(key);
-    const pod = this.pods.store.get(key);
+    const api = this.pods.store.get(key);
+    const staticPod = this.statics?.get(key);
+    if (staticPod) await this.syncMirror(staticPod, api);
+    else if (api && isMirrorPod(api)) {
+      // Its manifest is gone: the mirror goes; relist removes the static pod's containers.
+      await this.deletePodObject(api);
+      return;
+    }
+    const pod = this.podFor(key);
     if (!pod) return;
     const d = this.deps();
-    let rp = await this.runtimePod(pod);
+    // A pod neither the last relist nor any worker has seen has nothing in the runtime yet
+    // (the first relist runs before any worker), so its first sync skips the read.
+    const fresh = !this.synced.has(pod.metadata.uid!) && !this.runtimePods.has(pod.metadata.uid!) && !pod.metadata.deletionTimestamp;
+    let rp = fresh ? { uid: pod.metadata.uid!, name: pod.metadata.name!, namespace: pod.metadata.namespace!, sandboxes: [], containers: [] } : await this.runtimePod(pod);
     if (pod.metadata.deletionTimestamp) {
       await killPod(pod.metadata.uid!, rp, pod.metadata.deletionGracePeriodSeconds ?? 30, d, pod);
       await removePod(pod.metadata.uid!, await this.runtimePod(pod), d);
+      this.synced.delete(pod.metadata.uid!);
       try {
         await this.o.clientset.resource<Pod>(R.pods).delete(namespace, name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
       } catch (err) {
@@ -314,9 +374,11 @@ export class Kubelet {
       }
       return;
     }
-    const waiting = await syncPod(pod, rp, d);
+    // Marked before acting: a sync that fails half-way must re-read on its retry.
+    this.synced.add(pod.metadata.uid!);
+    const { waiting, acted } = await syncPod(pod, rp, d);
     this.waiting.set(pod.metadata.uid!, waiting);
-    rp = await this.runtimePod(pod);
+    if (acted) rp = await this.runtimePod(pod);
     await this.writeStatus(pod, rp, waiting);
     // A volume that could not be set up yet (e.g. its ConfigMap is not there yet) is retried.
     if (Object.values(waiting).some((w) => w.reason === 'ContainerCreating')) return { requeueAfter: 2000 };
@@ -324,6 +386,41 @@ export class Kubelet {
     if (pendingBackoff.length) {
       const until = Math.min(...pendingBackoff.map((n) => this.backoff.get(`${pod.metadata.uid}/${n}`)?.until ?? this.o.clock.now() + 1000));
       return { requeueAfter: Math.max(200, until - this.o.clock.now()) };
+    }
+  }
+
+  /**
+   * The pod this kubelet runs under `key`: the static pod of a manifest (with its mirror's status),
+   * else the API pod unless that is a mirror pod.
+   */
+  private podFor(key: string): Pod | undefined {
+    const api = this.pods.store.get(key);
+    const st = this.statics?.get(key);
+    if (st) return api && isMirrorPod(api) && mirrorMatches(api, st) ? { ...st, status: api.status } : st;
+    return api && !isMirrorPod(api) ? api : undefined;
+  }
+
+  /** Keeps a static pod's mirror in the API: created when missing, replaced when stale or deleted. */
+  private async syncMirror(pod: Pod, api: Pod | undefined): Promise<void> {
+    const pods = this.o.clientset.resource<Pod>(R.pods);
+    if (api && mirrorMatches(api, pod) && !api.metadata.deletionTimestamp) return;
+    if (api) await this.deletePodObject(api);
+    if (!this.nodeUid) this.nodeUid = (await this.o.clientset.resource<Node>(R.nodes).get(undefined, this.o.nodeName)).metadata.uid ?? '';
+    try {
+      await pods.create(pod.metadata.namespace, mirrorPodOf(pod, { name: this.o.nodeName, uid: this.nodeUid }));
+      this.log.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}` }, 'created mirror pod');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+      throw new Error(`mirror pod ${pod.metadata.namespace}/${pod.metadata.name} still exists; retrying`);
+    }
+  }
+
+  /** Deletes one API pod object now (grace 0, this uid only). */
+  private async deletePodObject(pod: Pod): Promise<void> {
+    try {
+      await this.o.clientset.resource<Pod>(R.pods).delete(pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (err) {
+      if (!isNotFound(err) && !(err instanceof ApiError && err.code === 409)) throw err;
     }
   }
 
@@ -336,10 +433,52 @@ export class Kubelet {
     const stable = (s: unknown) => JSON.parse(JSON.stringify(s, (k, v) => (k === 'lastTransitionTime' || k === 'lastProbeTime' ? undefined : v)));
     if (jsonEqual(stable(status), stable(pod.status ?? {}))) return;
     try {
-      await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...pod, status });
+      let target = pod;
+      if (this.statics?.get(`${pod.metadata.namespace}/${pod.metadata.name}`)) {
+        // A static pod's status goes to its mirror, once that exists.
+        const mirror = this.pods.store.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+        if (!mirror || !isMirrorPod(mirror) || !mirrorMatches(mirror, pod)) return;
+        target = mirror;
+      }
+      await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+  }
+
+  // ---- stats ----
+
+  /**
+   * The Summary API: 1. CRI sandbox stats (pod totals with their containers), or container stats
+   * alone where the runtime lacks ListPodSandboxStats; 2. pod and container start times from the
+   * API and the runtime view; 3. the host sample (CPU rate against the previous sample).
+   */
+  private async summary(): Promise<Summary> {
+    const rt = this.o.runtime;
+    const labels = { [LABEL_MANAGED]: 'true' };
+    // Container stats always come from ListContainerStats (some runtimes leave the sandbox's
+    // container list empty); sandbox stats, where offered, give the pod totals.
+    const [containers, sandboxes] = await Promise.all([
+      rt.listContainerStats({ labels }),
+      rt.listPodSandboxStats({ labels }).catch((err: Error) => {
+        if (!(err instanceof CriError && err.code === 'Unimplemented')) this.log.debug({ err: err.message }, 'sandbox stats unavailable');
+        return [] as SandboxStatsSample[];
+      }),
+    ]);
+    const pods = new Map<string, PodInfo>();
+    for (const pod of [...this.pods.store.list().filter((p) => !isMirrorPod(p)), ...(this.statics?.list() ?? [])]) {
+      const rp = this.runtimePods.get(pod.metadata.uid!);
+      const containerStart: Record<string, string> = {};
+      for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) {
+        const cur = latestContainer(rp, c.name);
+        if (cur?.startedAt) containerStart[c.name] = rfc3339(Math.floor(cur.startedAt / 1e6));
+      }
+      pods.set(pod.metadata.uid!, { name: pod.metadata.name!, namespace: pod.metadata.namespace!, uid: pod.metadata.uid!, startTime: pod.status?.startTime, containerStart });
+    }
+    const now = readHostSample(this.o.rootDir, this.o.clock.now());
+    const prev = this.hostSample;
+    if (!prev || now.timeMs - prev.timeMs >= 1000) this.hostSample = now;
+    return buildSummary({ nodeName: this.o.nodeName, bootTimeMs: readBootTimeMs(), now, prev: prev && now.timeMs > prev.timeMs ? prev : undefined, sandboxes, containers, pods });
   }
 
   // ---- HTTP ----
@@ -381,13 +520,17 @@ export class Kubelet {
       res.setHeader('Content-Type', 'application/json');
       return void res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: this.pods?.store.list() ?? [] }));
     }
+    if (url.pathname === '/stats/summary') {
+      res.setHeader('Content-Type', 'application/json');
+      return void res.end(JSON.stringify(await this.summary()));
+    }
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!m) {
       res.statusCode = 404;
       return void res.end('not found');
     }
     const [ns, name, container] = m.slice(1).map(decodeURIComponent) as [string, string, string];
-    const pod = this.pods.store.get(`${ns}/${name}`);
+    const pod = this.podFor(`${ns}/${name}`);
     if (!pod) {
       res.statusCode = 404;
       return void res.end(`pod ${ns}/${name} not found`);
@@ -410,4 +553,10 @@ export class Kubelet {
     await streamLog(file, res, { follow: url.searchParams.get('follow') === 'true', tailLines: num('tailLines'), sinceSeconds: num('sinceSeconds'), timestamps: url.searchParams.get('timestamps') === 'true' }, async () => (await this.o.runtime.containerStatus(target.id).catch(() => undefined))?.state === 'CONTAINER_RUNNING', () => this.o.clock.now(), ctl.signal);
     res.end();
   }
+}
+
+/** Whether an update touched more than the pod's status (spec, labels, annotations, deletion, uid). */
+export function podChangedBeyondStatus(a: Pod, b: Pod): boolean {
+  const meta = (p: Pod) => [p.metadata.uid, p.metadata.labels, p.metadata.annotations, p.metadata.deletionTimestamp, p.metadata.deletionGracePeriodSeconds];
+  return !jsonEqual(meta(a), meta(b)) || !jsonEqual(a.spec, b.spec);
 }

@@ -1,12 +1,11 @@
 // Probes (startup, liveness, readiness) with exec (CRI ExecSync), httpGet and tcpSocket,
 // honouring initial delay, period, timeout and thresholds. Results feed the pod status
 // (readiness) and restart containers (liveness).
-import http from 'node:http';
-import net from 'node:net';
-import type { Container, IntOrString, Pod, Probe } from '../api/types/index.js';
+import type { Container, Pod, Probe } from '../api/types/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { ContainerStatus, RuntimeService } from './cri/runtime-service.js';
+import { httpGet, resolvePort, tcpConnect } from './handlers.js';
 
 export type ProbeKind = 'startup' | 'liveness' | 'readiness';
 
@@ -23,14 +22,6 @@ interface ProbeState {
 /** Runs one probe action; resolves true on success. */
 export type ProbeRunner = (kind: ProbeKind, probe: Probe, pod: Pod, c: Container, status: ContainerStatus, podIP: string | undefined) => Promise<{ ok: boolean; message: string }>;
 
-function resolvePort(port: IntOrString, c: Container): number {
-  if (typeof port === 'number') return port;
-  if (/^\d+$/.test(port)) return Number(port);
-  const p = c.ports?.find((x) => x.name === port);
-  if (!p) throw new Error(`unknown named port ${port}`);
-  return p.containerPort;
-}
-
 /** The real probe actions over CRI and the network. */
 export function realProbeRunner(runtime: RuntimeService): ProbeRunner {
   return async (_kind, probe, _pod, c, status, podIP) => {
@@ -44,33 +35,13 @@ export function realProbeRunner(runtime: RuntimeService): ProbeRunner {
       }
     }
     const host = probe.httpGet?.host ?? probe.tcpSocket?.host ?? podIP ?? '127.0.0.1';
-    if (probe.httpGet) {
-      const port = resolvePort(probe.httpGet.port, c);
-      return new Promise((resolve) => {
-        const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.32' };
-        for (const h of probe.httpGet!.httpHeaders ?? []) headers[h.name] = h.value;
-        const req = http.get({ host, port, path: probe.httpGet!.path ?? '/', headers, timeout: timeoutS * 1000 }, (res) => {
-          res.resume();
-          const code = res.statusCode ?? 0;
-          resolve({ ok: code >= 200 && code < 400, message: `HTTP probe failed with statuscode: ${code}` });
-        });
-        req.on('timeout', () => req.destroy(new Error('context deadline exceeded')));
-        req.on('error', (err) => resolve({ ok: false, message: `Get "http://${host}:${port}${probe.httpGet!.path ?? '/'}": ${err.message}` }));
-      });
-    }
+    if (probe.httpGet) return httpGet(probe.httpGet, c, host, timeoutS * 1000, 'kube-probe/1.32');
     if (probe.tcpSocket) {
-      const port = resolvePort(probe.tcpSocket.port, c);
-      return new Promise((resolve) => {
-        const s = net.connect({ host, port, timeout: timeoutS * 1000 }, () => {
-          s.destroy();
-          resolve({ ok: true, message: '' });
-        });
-        s.on('timeout', () => {
-          s.destroy();
-          resolve({ ok: false, message: `dial tcp ${host}:${port}: i/o timeout` });
-        });
-        s.on('error', (err) => resolve({ ok: false, message: `dial tcp ${host}:${port}: ${err.message}` }));
-      });
+      try {
+        return await tcpConnect(host, resolvePort(probe.tcpSocket.port, c), timeoutS * 1000);
+      } catch (err) {
+        return { ok: false, message: (err as Error).message };
+      }
     }
     return { ok: true, message: '' };
   };

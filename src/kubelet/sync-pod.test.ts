@@ -44,7 +44,7 @@ test('syncPod: sandbox, pull, init container first, then app containers; pull fa
     assert.ok(events.includes('Pulled') && events.includes('Started'));
     rt.failPulls.add('bad:1');
     const bad: Pod = { metadata: { name: 'b', namespace: 'd', uid: 'u2' }, spec: { containers: [{ name: 'c', image: 'bad:1' }] } };
-    const waiting = await syncPod(bad, undefined, d);
+    const { waiting } = await syncPod(bad, undefined, d);
     assert.equal(waiting.c?.reason, 'ErrImagePull');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { containerEnv, ConfigError, type ObjectSource } from './env.js';
 import { backoffKey, computePodActions, nextBackoff, type BackoffState } from './pod-actions.js';
 import { ANNOTATION_RESTART_COUNT, LABEL_CONTAINER_NAME, LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, latestContainer, type RuntimePod } from './runtime-state.js';
 import { setUpVolumes, tearDownVolumes } from './volumes.js';
+import { killContainer, runHook } from './lifecycle.js';
 import type { WaitingReasons } from './status.js';
 
 /** Emits a Kubernetes event about a pod. */
@@ -75,12 +76,19 @@ export function linuxResources(c: Container): { cpuShares: number; cpuPeriod: nu
   return { cpuShares: req ? Math.max(2, Math.floor((req * 1024) / 1000)) : 2, cpuPeriod: lim ? 100_000 : 0, cpuQuota: lim ? Math.max(1000, Math.floor((lim * 100_000) / 1000)) : 0, memoryLimitBytes: mem };
 }
 
+/** What one sync learned: waiting reasons (ErrImagePull, CrashLoopBackOff…), and whether it changed the runtime. */
+export interface SyncOutcome {
+  waiting: WaitingReasons;
+  acted: boolean;
+}
+
 /**
  * 1. plan; 2. kill when asked; 3. sandbox; 4. volumes; 5. per container: image (per pull policy),
- * env, create, start. Returns the waiting reasons it learned (ErrImagePull, CrashLoopBackOff…).
+ * env, create, start; 6. postStart hooks.
  */
-export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps): Promise<WaitingReasons> {
+export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps): Promise<SyncOutcome> {
   const waiting: WaitingReasons = {};
+  const acted = () => ({ waiting, acted: plan.killPod || plan.createSandbox || plan.start.length > 0 });
   const now = d.clock.now();
   // Containers that exited since the last look start their back-off.
   for (const c of rp?.containers ?? []) {
@@ -98,16 +106,17 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   }
   // 2. kill
   if (plan.killPod) await killPod(pod.metadata.uid!, rp, pod.spec.terminationGracePeriodSeconds ?? 30, d, pod);
-  if (pod.metadata.deletionTimestamp) return waiting;
+  if (pod.metadata.deletionTimestamp) return acted();
   // 3. sandbox
   let sandboxId = rp?.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.id;
-  const attempt = rp?.sandboxes.length ?? 0;
+  // Next attempt after the highest one still present (older sandboxes may have been collected).
+  const attempt = rp?.sandboxes.length ? Math.max(...rp.sandboxes.map((s) => s.metadata.attempt)) + 1 : 0;
   const sbConfig = sandboxConfigOf(pod, d, attempt);
   if (plan.createSandbox) {
     fs.mkdirSync(sbConfig.logDirectory!, { recursive: true });
     sandboxId = await d.runtime.runPodSandbox(sbConfig);
   }
-  if (!sandboxId || !plan.start.length) return waiting;
+  if (!sandboxId || !plan.start.length) return acted();
   // 4. volumes
   let volumes: Map<string, string>;
   try {
@@ -115,7 +124,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   } catch (err) {
     d.event(pod, 'Warning', 'FailedMount', (err as Error).message);
     for (const s of plan.start) waiting[s.container.name] = { reason: 'ContainerCreating' };
-    return waiting;
+    return acted();
   }
   const podIP = (await d.runtime.podSandboxStatus(sandboxId).catch(() => undefined))?.ip;
   // 5. containers
@@ -181,8 +190,18 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
     d.event(pod, 'Normal', 'Created', `Created container ${c.name}`);
     await d.runtime.startContainer(id);
     d.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    // 6. postStart: the container counts as started only once its hook succeeded.
+    const postStart = c.lifecycle?.postStart;
+    if (postStart) {
+      const r = await runHook(postStart, pod, c, id, podIP, 0, d);
+      if (!r.ok) {
+        d.event(pod, 'Warning', 'FailedPostStartHook', r.message);
+        await killContainer(pod, c, id, podIP, pod.spec.terminationGracePeriodSeconds ?? 30, d, `FailedPostStartHook`);
+        if ((pod.spec.restartPolicy ?? 'Always') !== 'Never') waiting[c.name] = { reason: 'PostStartHookError', message: r.message };
+      }
+    }
   }
-  return waiting;
+  return acted();
 }
 
 async function ensureImage(pod: Pod, c: Container, d: SyncDeps): Promise<void> {
@@ -203,13 +222,16 @@ async function ensureImage(pod: Pod, c: Container, d: SyncDeps): Promise<void> {
   d.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${d.clock.now() - start}ms`);
 }
 
-/** Stops every container (grace period), then the sandboxes; removes them and the pod's volumes. */
-export async function killPod(uid: string, rp: RuntimePod | undefined, graceSeconds: number, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger'>, pod?: Pod): Promise<void> {
+/** Stops every container (preStop, then the grace period left), then the sandboxes. */
+export async function killPod(uid: string, rp: RuntimePod | undefined, graceSeconds: number, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger' | 'clock'>, pod?: Pod): Promise<void> {
   if (!rp) return;
+  const podIP = rp.sandboxes.find((s) => s.state === 'SANDBOX_READY')?.ip;
   await Promise.all(
     rp.containers.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED').map(async (c) => {
-      if (pod) d.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      await d.runtime.stopContainer(c.id, graceSeconds).catch((e: Error) => d.logger.warn({ err: e.message, id: c.id }, 'stop container failed'));
+      if (!pod) return d.runtime.stopContainer(c.id, graceSeconds).catch((e: Error) => d.logger.warn({ err: e.message, id: c.id }, 'stop container failed'));
+      const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === c.name);
+      // Only a running container can run its preStop hook.
+      await killContainer(pod, c.state === 'CONTAINER_RUNNING' ? spec : undefined, c.id, podIP, graceSeconds, d, `Stopping container ${c.name}`);
     }),
   );
   for (const s of rp.sandboxes) await d.runtime.stopPodSandbox(s.id).catch((e: Error) => d.logger.warn({ err: e.message }, 'stop sandbox failed'));
@@ -217,7 +239,7 @@ export async function killPod(uid: string, rp: RuntimePod | undefined, graceSeco
 }
 
 /** Removes what remains of a pod that is gone from the API. */
-export async function removePod(uid: string, rp: RuntimePod, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger'>): Promise<void> {
+export async function removePod(uid: string, rp: RuntimePod, d: Pick<SyncDeps, 'runtime' | 'rootDir' | 'event' | 'logger' | 'clock'>): Promise<void> {
   await killPod(uid, rp, 0, d);
   for (const c of rp.containers) await d.runtime.removeContainer(c.id).catch(() => {});
   for (const s of rp.sandboxes) await d.runtime.removePodSandbox(s.id).catch(() => {});

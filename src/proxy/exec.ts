@@ -9,26 +9,32 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** Options of one command run. */
+export interface RunOptions {
+  /** Do not keep stdout (result.stdout is ''). */
+  discardStdout?: boolean;
+}
+
 /** Runs a command with optional stdin; resolves with its exit code and output (never rejects on a non-zero exit). */
 export interface CommandRunner {
-  run(cmd: string, args: string[], stdin?: string): Promise<ExecResult>;
+  run(cmd: string, args: string[], stdin?: string, opts?: RunOptions): Promise<ExecResult>;
 }
 
 /** Runs real processes; with `netns` every command runs under `ip netns exec <netns>`. */
 export class ProcessRunner implements CommandRunner {
   constructor(private readonly opts: { netns?: string } = {}) {}
-  run(cmd: string, args: string[], stdin?: string): Promise<ExecResult> {
+  run(cmd: string, args: string[], stdin?: string, opts: RunOptions = {}): Promise<ExecResult> {
     const [file, argv] = this.opts.netns ? ['ip', ['netns', 'exec', this.opts.netns, cmd, ...args]] : [cmd, args];
     return new Promise((resolve, reject) => {
-      const child = spawn(file, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(file, argv, { stdio: ['pipe', opts.discardStdout ? 'ignore' : 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdout?.on('data', (b: Buffer) => out.push(b));
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(stdin ?? '');
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(stdin ?? '');
     });
   }
 }

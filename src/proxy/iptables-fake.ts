@@ -53,15 +53,18 @@ export class FakeIptables implements Iptables {
         continue;
       }
       const toks = tokenize(line);
+      if (toks.length === 1 && toks[0] === '-S') continue; // a table listing changes nothing
       const [op, chain] = [toks[0], toks[1]!];
       const rules = cur.get(chain);
       if (!rules) throw new Error(`line ${lineNo}: chain ${chain} does not exist`);
       const norm = (a: string[]) => a.join('\u0000');
       switch (op) {
         case '-A':
+          this.checkTarget(cur, toks, lineNo);
           rules.push(norm(toks.slice(2)));
           break;
         case '-I': {
+          this.checkTarget(cur, toks, lineNo);
           const pos = /^\d+$/.test(toks[2] ?? '') ? Number(toks[2]) : 1;
           rules.splice(pos - 1, 0, norm(toks.slice(/^\d+$/.test(toks[2] ?? '') ? 3 : 2)));
           break;
@@ -88,6 +91,13 @@ export class FakeIptables implements Iptables {
     this.restores.push(text);
   }
 
+  /** iptables-nft runs a transaction's commands in order: a jump's target must exist already. */
+  private checkTarget(t: Map<string, string[]>, toks: string[], lineNo: number): void {
+    const i = toks.indexOf('-j');
+    const target = i >= 0 ? toks[i + 1] : undefined;
+    if (target && !TARGETS.has(target) && !t.has(target)) throw new Error(`line ${lineNo}: chain '${target}' does not exist`);
+  }
+
   private checkReferences(t: Map<string, string[]>, lineNo: number): void {
     for (const [c, rules] of t) {
       for (const r of rules) {
@@ -97,11 +107,16 @@ export class FakeIptables implements Iptables {
     }
   }
 
-  async save(table: Table): Promise<string> {
+  /** Chains read with a chain list, in order (to assert the proxier's cheap reads). */
+  readonly chainReads: string[][] = [];
+
+  async save(table: Table, chains?: string[]): Promise<string> {
     const t = this.tables.get(table)!;
     const lines = [`*${table}`];
+    if (chains) this.chainReads.push(chains);
     // Built-in chains first, then user chains by name (a stable order, independent of write order).
-    const names = [...BUILTIN[table]!, ...[...t.keys()].filter((c) => !BUILTIN[table]!.includes(c)).sort()];
+    const all = [...BUILTIN[table]!, ...[...t.keys()].filter((c) => !BUILTIN[table]!.includes(c)).sort()];
+    const names = chains ? all.filter((c) => chains.includes(c)) : all;
     for (const c of names) lines.push(BUILTIN[table]!.includes(c) ? `:${c} ACCEPT [0:0]` : `:${c} - [0:0]`);
     for (const c of names) for (const r of t.get(c)!) lines.push(['-A', c, ...r.split('\u0000')].map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' '));
     lines.push('COMMIT');

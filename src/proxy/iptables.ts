@@ -8,20 +8,35 @@ export type Table = 'nat' | 'filter';
 export interface Iptables {
   /** Applies `text` atomically with `--noflush` (chains not named are kept); rejects on failure with nothing applied. */
   restore(text: string): Promise<void>;
-  /** The `iptables-save` text of one table. */
-  save(table: Table): Promise<string>;
+  /** The `iptables-save` text of one table; with `chains`, only those chains (same format, cheaper on big tables). */
+  save(table: Table, chains?: string[]): Promise<string>;
 }
 
 /** Runs the real binaries through a CommandRunner. */
 export class ExecIptables implements Iptables {
   constructor(private readonly runner: CommandRunner) {}
   async restore(text: string): Promise<void> {
-    const r = await this.runner.run('iptables-restore', ['-w', '5', '--noflush'], text);
+    // A table-wide `-S` in the text (see restore.ts) lists the table to stdout: discarded.
+    const r = await this.runner.run('iptables-restore', ['-w', '5', '--noflush'], text, { discardStdout: true });
     if (r.code !== 0) throw new CommandError('iptables-restore', r);
   }
-  async save(table: Table): Promise<string> {
-    const r = await this.runner.run('iptables-save', ['-t', table]);
-    if (r.code !== 0) throw new CommandError('iptables-save', r);
-    return r.stdout;
+  async save(table: Table, chains?: string[]): Promise<string> {
+    if (!chains) {
+      const r = await this.runner.run('iptables-save', ['-t', table]);
+      if (r.code !== 0) throw new CommandError('iptables-save', r);
+      return r.stdout;
+    }
+    // `iptables -S CHAIN` fetches only that chain; its "-P"/"-N" lines become save headers.
+    const lines = [`*${table}`];
+    for (const c of chains) {
+      const r = await this.runner.run('iptables', ['-w', '5', '-t', table, '-S', c]);
+      if (r.code !== 0) throw new CommandError('iptables', r);
+      for (const l of r.stdout.split('\n')) {
+        if (l.startsWith('-A ')) lines.push(l);
+        else if (l.startsWith('-P ') || l.startsWith('-N ')) lines.push(`:${l.split(' ')[1]} ${l.startsWith('-P ') ? l.split(' ')[2] : '-'} [0:0]`);
+      }
+    }
+    lines.push('COMMIT');
+    return lines.join('\n') + '\n';
   }
 }

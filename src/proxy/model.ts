@@ -93,15 +93,50 @@ function endpointsFor(slices: EndpointSlice[], port: ServicePort, node: NodeInfo
       out.set(key, { ip, port: sp.port, key, nodeName: ep.nodeName, ready, serving, terminating, local: ep.nodeName === node.name });
     }
   }
-  return [...out.values()].sort((a, b) => compareEndpoint(a, b));
+  // Sort by address then port; each address is converted to a number once.
+  return [...out.values()]
+    .map((e) => ({ e, n: ipToNumber(e.ip) }))
+    .sort((a, b) => a.n - b.n || a.e.port - b.e.port)
+    .map((x) => x.e);
 }
 
 function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  let n = 0;
+  let octet = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      n = n * 256 + octet;
+      octet = 0;
+    } else octet = octet * 10 + (c - 48);
+  }
+  return n * 256 + octet;
 }
 
-function compareEndpoint(a: EndpointInfo, b: EndpointInfo): number {
-  return ipToNumber(a.ip) - ipToNumber(b.ip) || a.port - b.port;
+/**
+ * Memo of the service ports built per Service between builds (owned by one proxier). Informer
+ * stores replace an object on every change, so a Service whose object and slice objects are the
+ * same as last time yields the same ServicePortInfo objects, and later stages can compare by
+ * identity instead of by content.
+ */
+export class ModelCache {
+  private entries = new Map<Service, { slices: EndpointSlice[]; key: string; ports: ServicePortInfo[] }>();
+  private next = new Map<Service, { slices: EndpointSlice[]; key: string; ports: ServicePortInfo[] }>();
+  /** The ports of `svc` when its inputs are unchanged, else undefined. */
+  get(svc: Service, slices: EndpointSlice[], key: string): ServicePortInfo[] | undefined {
+    const hit = this.entries.get(svc);
+    if (!hit || hit.key !== key || hit.slices.length !== slices.length || hit.slices.some((s, i) => s !== slices[i])) return undefined;
+    this.next.set(svc, hit);
+    return hit.ports;
+  }
+  set(svc: Service, slices: EndpointSlice[], key: string, ports: ServicePortInfo[]): void {
+    this.next.set(svc, { slices, key, ports });
+  }
+  /** Ends a build: entries of Services not seen in it are dropped. */
+  finish(): void {
+    this.entries = this.next;
+    this.next = new Map();
+  }
 }
 
 /**
@@ -114,7 +149,9 @@ export function buildServicePorts(
   slices: EndpointSlice[],
   node: NodeInfo,
   opts: { sctpSupported?: boolean } = {},
+  cache?: ModelCache,
 ): ServicePortInfo[] {
+  const cacheKey = `${node.name}|${node.addresses.join(',')}|${opts.sctpSupported ? 1 : 0}`;
   // 1. Index slices by "ns/service".
   const byService = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
@@ -134,6 +171,12 @@ export function buildServicePorts(
     if (!isIPv4(clusterIP)) continue;
     const ns = svc.metadata.namespace ?? 'default';
     const svcSlices = byService.get(`${ns}/${svc.metadata.name}`) ?? [];
+    const cached = cache?.get(svc, svcSlices, cacheKey);
+    if (cached) {
+      for (const info of cached) out.push(info);
+      continue;
+    }
+    const mine: ServicePortInfo[] = [];
     const isNodePortType = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
     const lbIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter(isIPv4);
     for (const port of spec.ports ?? []) {
@@ -161,9 +204,12 @@ export function buildServicePorts(
         clusterEndpoints: chooseEndpoints(all),
         localEndpoints: chooseEndpoints(all.filter((e) => e.local)),
       };
+      mine.push(info);
       out.push(info);
     }
+    cache?.set(svc, svcSlices, cacheKey, mine);
   }
+  cache?.finish();
   out.sort((a, b) => (a.portName < b.portName ? -1 : a.portName > b.portName ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
   return out;
 }

@@ -94,9 +94,11 @@ test('full sync keeps foreign rules, adds jumps once, deletes stale chains; clea
 test('a flushed nat table is restored by the next full sync', async () => {
   const { ipt, proxier } = setup([webSvc], [slice('default', 'web', ['10.244.1.11'])]);
   await proxier.syncOnce(true);
+  assert.deepEqual(ipt.chainReads, [], 'the first full sync reads whole tables');
   await ipt.restore('*nat\n-F PREROUTING\n-F OUTPUT\n-F POSTROUTING\n-F KUBE-SERVICES\nCOMMIT\n');
   assert.deepEqual(Object.fromEntries(spread(trace(kernel(ipt), pkt, env))), { '10.96.0.50:80': 1 });
   await proxier.syncOnce(true);
+  assert.deepEqual(ipt.chainReads, [['OUTPUT', 'PREROUTING', 'POSTROUTING'], ['INPUT', 'FORWARD', 'OUTPUT']], 'a resync reads only the built-in chains with our jumps');
   assert.deepEqual(Object.fromEntries(spread(trace(kernel(ipt), pkt, env))), { '10.244.1.11:8080': 1 });
 });
 

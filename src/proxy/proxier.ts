@@ -8,7 +8,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { Runnable } from '../util/signals.js';
 import type { NodeInfo } from './model.js';
-import { FIXED_FILTER_CHAINS, FIXED_NAT_CHAINS, jumpRules, render, RenderCache, type RenderOptions, type RuleSet } from './render.js';
+import { FIXED_FILTER_CHAINS, FIXED_NAT_CHAINS, jumpRules, render, RenderCache, type JumpRule, type RenderOptions, type RuleSet } from './render.js';
 import { cleanupTransaction, fullTransaction, missingJumps, parseSave, partialTransaction, type SavedTable } from './restore.js';
 import { staleUDP, type Conntrack } from './conntrack.js';
 import type { Iptables } from './iptables.js';
@@ -63,6 +63,8 @@ export class Proxier implements Runnable {
   private wake?: () => void;
   private syncing: Promise<unknown> = Promise.resolve();
   private readonly renderCache = new RenderCache();
+  /** True while the kernel holds exactly what `last` says (since our last successful sync). */
+  private kernelKnown = false;
 
   constructor(private readonly o: ProxierOptions) {}
 
@@ -156,13 +158,7 @@ export class Proxier implements Runnable {
       // 2. Transaction.
       let tx;
       if (full) {
-        const saved = new Map<string, SavedTable>();
-        for (const t of ['nat', 'filter'] as const) {
-          const parsed = parseSave(await this.o.iptables.save(t)).get(t);
-          if (parsed) saved.set(t, parsed);
-        }
-        const existing = { nat: saved.get('nat')?.chains ?? new Set<string>(), filter: saved.get('filter')?.chains ?? new Set<string>() };
-        tx = fullTransaction(next, existing, missingJumps(saved, next.jumps));
+        tx = fullTransaction(next, ...(await this.kernelState(next)));
       } else {
         tx = partialTransaction(this.last!, next);
       }
@@ -177,6 +173,7 @@ export class Proxier implements Runnable {
         }
       }
       // 5. Bookkeeping.
+      this.kernelKnown = true;
       if (full) {
         this.needFull = false;
         this.lastFullAt = startedAt;
@@ -197,8 +194,9 @@ export class Proxier implements Runnable {
       this.o.logger.debug({ full, written, deleted, ms: Math.round(performance.now() - start) }, 'synced proxy rules');
       return { full, written, deleted, skipped: !tx };
     } catch (err) {
-      // A failed transaction applied nothing; the next sync must be full.
+      // A failed transaction applied nothing; the next sync must be full and read the kernel.
       this.needFull = true;
+      this.kernelKnown = false;
       this.dirtySince ??= startedAt;
       this.triggerTimes.unshift(...pendingTriggers);
       this.lastError = (err as Error).message;
@@ -206,6 +204,39 @@ export class Proxier implements Runnable {
       this.o.logger.error({ err }, 'sync proxy rules failed');
       throw err;
     }
+  }
+
+  /**
+   * What a full sync needs from the kernel: the chains present (to delete stale ones), the rule
+   * counts (for the `-S` choice) and the jumps missing from built-in chains. The first full sync
+   * and any after a failure read whole tables (iptables-save; leftovers of an earlier run are
+   * found this way); periodic resyncs trust the last applied set and read only the built-in
+   * chains holding our jumps, so a `iptables -t nat -F` is still repaired without listing
+   * hundreds of thousands of rules.
+   */
+  private async kernelState(next: RuleSet): Promise<[{ nat: Set<string>; filter: Set<string>; natRules: number; filterRules: number }, JumpRule[]]> {
+    const saved = new Map<string, SavedTable>();
+    const last = this.kernelKnown ? this.last : undefined;
+    for (const t of ['nat', 'filter'] as const) {
+      const builtins = last ? [...new Set(next.jumps.filter((j) => j.table === t).map((j) => j.chain))] : undefined;
+      const parsed = parseSave(await this.o.iptables.save(t, builtins)).get(t);
+      if (parsed) saved.set(t, parsed);
+    }
+    const count = (cs: Iterable<string[]>) => [...cs].reduce((n, r) => n + r.length, 0);
+    const existing = last
+      ? {
+          nat: new Set(last.nat.map((c) => c.name)),
+          filter: new Set(last.filter.map((c) => c.name)),
+          natRules: count(last.nat.map((c) => c.rules)),
+          filterRules: count(last.filter.map((c) => c.rules)),
+        }
+      : {
+          nat: saved.get('nat')?.chains ?? new Set<string>(),
+          filter: saved.get('filter')?.chains ?? new Set<string>(),
+          natRules: count(saved.get('nat')?.rules.values() ?? []),
+          filterRules: count(saved.get('filter')?.rules.values() ?? []),
+        };
+    return [existing, missingJumps(saved, next.jumps)];
   }
 
   /** Healthy when the last sync succeeded and no change has waited longer than syncPeriod + minSyncPeriod. */

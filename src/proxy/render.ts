@@ -3,7 +3,7 @@
 import type { Service } from '../api/types/core.js';
 import type { EndpointSlice } from '../api/types/apps.js';
 import { extChain, sepChain, svcChain, svlChain } from './chainnames.js';
-import { buildServicePorts, externallyAccessible, type EndpointInfo, type NodeInfo, type ServicePortInfo } from './model.js';
+import { buildServicePorts, externallyAccessible, ModelCache, type EndpointInfo, type NodeInfo, type ServicePortInfo } from './model.js';
 
 /** One chain and its rules, each rule a complete "-A CHAIN ..." line. */
 export interface Chain {
@@ -86,26 +86,40 @@ export function probability(n: number): string {
   return (1 / n).toFixed(10);
 }
 
-/** Collects rules per chain in first-use order. */
+/**
+ * Collects rules per chain in first-use order. Chains merged from cached fragments are shared,
+ * not copied (a render reuses most of them unchanged); one is copied only if rules are added to it.
+ */
 class ChainWriter {
-  private readonly chains = new Map<string, string[]>();
+  private readonly chains = new Map<string, Chain>();
+  private readonly shared = new Set<string>();
   declare(name: string): void {
-    if (!this.chains.has(name)) this.chains.set(name, []);
+    if (!this.chains.has(name)) this.chains.set(name, { name, rules: [] });
   }
   add(chain: string, args: string[]): void {
-    this.declare(chain);
-    this.chains.get(chain)!.push(['-A', chain, ...args].map(quoteArg).join(' '));
+    this.own(chain).rules.push(['-A', chain, ...args].map(quoteArg).join(' '));
   }
   list(): Chain[] {
-    return [...this.chains].map(([name, rules]) => ({ name, rules }));
+    return [...this.chains.values()];
   }
   /** Appends another writer's chains (rules after ours for shared chains). */
   merge(chains: Chain[]): void {
     for (const c of chains) {
-      const mine = this.chains.get(c.name);
-      if (mine) for (const r of c.rules) mine.push(r);
-      else this.chains.set(c.name, [...c.rules]);
+      if (!this.chains.has(c.name)) {
+        this.chains.set(c.name, c);
+        this.shared.add(c.name);
+      } else {
+        const mine = this.own(c.name);
+        for (const r of c.rules) mine.rules.push(r);
+      }
     }
+  }
+  /** The chain, made private to this writer (copied if shared), created if absent. */
+  private own(name: string): Chain {
+    let c = this.chains.get(name);
+    if (!c) this.chains.set(name, (c = { name, rules: [] }));
+    else if (this.shared.delete(name)) this.chains.set(name, (c = { name, rules: [...c.rules] }));
+    return c;
   }
 }
 
@@ -122,8 +136,10 @@ interface Fragment {
  * rules dominate render time, and partial syncs change few ports.
  */
 export class RenderCache {
-  private entries = new Map<string, { fp: string; frag: Fragment }>();
+  private entries = new Map<string, { sp: ServicePortInfo; fp: string; frag: Fragment }>();
   private optsKey = '';
+  /** Model memo used by `render` with this cache. */
+  readonly model = new ModelCache();
   /** Fragment for `sp`, rendered by `make` when absent or changed. */
   fragment(sp: ServicePortInfo, optsKey: string, make: () => Fragment, seen: Set<string>): Fragment {
     if (optsKey !== this.optsKey) {
@@ -132,11 +148,15 @@ export class RenderCache {
     }
     const key = `${sp.portName}/${sp.protocol}`;
     seen.add(key);
-    const fp = JSON.stringify(sp);
     const hit = this.entries.get(key);
-    if (hit && hit.fp === fp) return hit.frag;
+    if (hit && hit.sp === sp) return hit.frag;
+    const fp = JSON.stringify(sp);
+    if (hit && hit.fp === fp) {
+      hit.sp = sp;
+      return hit.frag;
+    }
     const frag = make();
-    this.entries.set(key, { fp, frag });
+    this.entries.set(key, { sp, fp, frag });
     return frag;
   }
   /** Drops entries of ports not seen in the last render. */
@@ -163,7 +183,7 @@ export function render(
   cache?: RenderCache,
 ): RuleSet {
   // 1. Model.
-  const servicePorts = buildServicePorts(services, endpointSlices, node, { sctpSupported: opts.sctpSupported });
+  const servicePorts = buildServicePorts(services, endpointSlices, node, { sctpSupported: opts.sctpSupported }, cache?.model);
   return renderServicePorts(servicePorts, node, opts, cache);
 }
 
@@ -184,7 +204,9 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
   filter.add('KUBE-FORWARD', [...comment('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
 
   // 3. Per service port.
-  const perServiceNat = new ChainWriter();
+  // Per-service chains are named after their own service port, so fragments never share one:
+  // they are collected as they are, without a per-chain merge.
+  const perServiceNat: Chain[] = [];
   const optsKey = JSON.stringify(opts);
   const seen = new Set<string>();
   const make = (sp: ServicePortInfo) => (): Fragment => {
@@ -195,7 +217,7 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
   for (const sp of servicePorts) {
     const frag = cache ? cache.fragment(sp, optsKey, make(sp), seen) : make(sp)();
     nat.merge(frag.nat);
-    perServiceNat.merge(frag.perSvc);
+    for (const c of frag.perSvc) perServiceNat.push(c);
     filter.merge(frag.filter);
   }
   cache?.prune(seen);
@@ -210,7 +232,7 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
       nat.add('KUBE-SERVICES', [...npComment, '-d', addr, '-j', 'KUBE-NODEPORTS']);
     }
   }
-  const natChains = [...nat.list(), ...perServiceNat.list()];
+  const natChains = [...nat.list(), ...perServiceNat];
   const filterChains = filter.list();
   const ruleCount = [...natChains, ...filterChains].reduce((n, c) => n + c.rules.length, 0);
   return { nat: natChains, filter: filterChains, jumps: jumpRules(), servicePorts, ruleCount };

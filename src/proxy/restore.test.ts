@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from './render.js';
-import { fullTransaction, partialTransaction, missingJumps, parseSave, tokenize, chainRank } from './restore.js';
+import { fullTransaction, partialTransaction, missingJumps, parseSave, tokenize, ruleTarget, shouldListFirst } from './restore.js';
 import { FakeIptables } from './iptables-fake.js';
 import { svc, slice } from './testfixtures.js';
 
@@ -18,18 +18,44 @@ test('tokenize honours quotes', () => {
   assert.deepEqual(tokenize('-A X -m comment --comment "a b \\"c\\"" -j Y'), ['-A', 'X', '-m', 'comment', '--comment', 'a b "c"', '-j', 'Y']);
 });
 
-test('chunked full sync (leaf-first commits) ends in the same kernel state as one atomic commit', async () => {
-  const rs = world(20);
-  const atomic = new FakeIptables();
-  await atomic.restore(fullTransaction(rs, { nat: new Set(), filter: new Set() }, rs.jumps, { chunkChains: 0 }).text);
-  const chunked = new FakeIptables();
-  const tx = fullTransaction(rs, { nat: new Set(), filter: new Set() }, rs.jumps, { chunkChains: 7 });
-  assert.ok(tx.text.split('COMMIT').length > 5, 'several commits');
-  // FakeIptables checks at every COMMIT that each jump target exists, so every step is consistent.
-  await chunked.restore(tx.text);
-  assert.equal(await chunked.save('nat'), await atomic.save('nat'));
-  assert.equal(await chunked.save('filter'), await atomic.save('filter'));
-  assert.ok(chainRank('KUBE-SEP-X') < chainRank('KUBE-SVC-X') && chainRank('KUBE-SVC-X') < chainRank('KUBE-SERVICES'));
+test('ruleTarget finds -j / -g targets', () => {
+  const cases: [string, string | undefined][] = [
+    ['-A KUBE-SVC-X -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-Y', 'KUBE-SEP-Y'],
+    ['-A KUBE-SEP-Y -p tcp -j DNAT --to-destination 10.0.0.1:80', 'DNAT'],
+    ['-A KUBE-EXT-X -g KUBE-SVC-X', 'KUBE-SVC-X'],
+    ['-A KUBE-X -m comment --comment "a b"', undefined],
+  ];
+  for (const [rule, want] of cases) assert.equal(ruleTarget(rule), want, rule);
+});
+
+test('shouldListFirst: many names in a commit over a small table list; few names over a big table do not', () => {
+  const cases: [number, number, boolean][] = [
+    [10, 0, false], // tiny commits never
+    [11_000, 0, true], // first full sync of 1,000 services
+    [111_000, 323_000, true], // full resync of 10,000 services
+    [3_000, 323_000, false], // a few hundred services changed at 10,000 services
+    [5, 323_000, false],
+  ];
+  for (const [n, rules, want] of cases) assert.equal(shouldListFirst(n, rules), want, `${n} names, ${rules} rules`);
+});
+
+test('full sync is one commit per table; every chain is declared before a rule jumps to it; the fake accepts it', async () => {
+  const rs = world(200);
+  const tx = fullTransaction(rs, { nat: new Set(), filter: new Set() }, rs.jumps);
+  assert.equal(tx.text.split('\nCOMMIT\n').length - 1, 2, 'filter and nat, one COMMIT each');
+  assert.ok(/\*nat\n(:[^\n]*\n)+(-I [^\n]*\n)+-S\n/.test(tx.text), 'nat: fixed chains, jumps, then -S');
+  for (const table of tx.text.split('COMMIT\n').filter(Boolean)) {
+    const declared = new Set<string>();
+    for (const line of table.split('\n')) {
+      if (line.startsWith(':')) declared.add(line.slice(1).split(' ')[0]!);
+      const t = line.startsWith('-A ') || line.startsWith('-I ') ? ruleTarget(line) : undefined;
+      if (t?.startsWith('KUBE-')) assert.ok(declared.has(t), `${t} declared before ${line}`);
+      if (line.startsWith('-A ')) assert.ok(declared.has(line.split(' ')[1]!), line);
+    }
+  }
+  const k = new FakeIptables();
+  await k.restore(tx.text);
+  assert.equal(parseSave(await k.save('nat')).get('nat')!.chains.size, rs.nat.length + 4);
 });
 
 test('partial after full equals a full sync of the new state; jumps detected in saved output', async () => {

@@ -46,7 +46,7 @@ export async function runSchedulerApp(o: AppOptions, signal: AbortSignal): Promi
       clock,
       logger: o.logger,
       metrics,
-      events: new BoundedEventSink(new EventRecorder({ clientset: o.clientset, component: 'default-scheduler', clock, logger: o.logger })),
+      events: new BoundedEventSink(new EventRecorder({ clientset: o.clientset, component: 'default-scheduler', clock, logger: o.logger, correlate: false })),
     });
     o.onScheduler?.(s);
     const factory = newSharedInformerFactory(o.clientset, { logger: o.logger, clock });

@@ -14,7 +14,7 @@ before(async () => {
   etcd = await startEtcd();
   api = await startApiServerProcess(etcd.endpoint);
   k = new Kubectl(api.kubeconfig);
-  // Manifests go as JSON; typed generators (`create namespace`) send protobuf, covered in kubectl-typed.test.ts.
+  // Manifests go as JSON; typed generators (`create namespace`, …) send protobuf, covered in kubectl-generators.test.ts.
   await k.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: e2e\n');
 });
 after(async () => {
@@ -144,22 +144,6 @@ describe('kubectl basics', () => {
     const r = await del;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pod "slow" deleted/);
-  });
-
-  test('typed generators (protobuf bodies): create namespace, configmap, secret', async () => {
-    assert.match(await k.ok(['create', 'namespace', 'typed']), /namespace\/typed created/);
-    assert.match(await k.ok(['create', 'configmap', 'tc', '-n', 'typed', '--from-literal=a=b', '--from-literal=c=d']), /configmap\/tc created/);
-    assert.match(await k.ok(['create', 'secret', 'generic', 'ts', '-n', 'typed', '--from-literal=password=s3cr3t']), /secret\/ts created/);
-    const cm = JSON.parse(await k.ok(['get', 'cm', 'tc', '-n', 'typed', '-o', 'json']));
-    assert.deepEqual(cm.data, { a: 'b', c: 'd' });
-    const sec = JSON.parse(await k.ok(['get', 'secret', 'ts', '-n', 'typed', '-o', 'json']));
-    assert.equal(sec.type, 'Opaque');
-    assert.equal(Buffer.from(sec.data.password, 'base64').toString(), 's3cr3t');
-    assert.equal(JSON.parse(await k.ok(['get', 'ns', 'typed', '-o', 'json'])).status.phase, 'Active');
-    // Kinds without a protobuf schema yet are refused with a clear message, not mangled.
-    const dep = await k.run(['create', 'deployment', 'td', '-n', 'typed', '--image=localhost:5000/busybox:v1']);
-    assert.notEqual(dep.code, 0);
-    assert.match(dep.stderr, /protobuf bodies of apps\/v1 Deployment are not supported yet/);
   });
 
   test('errors print as upstream prints them', async () => {

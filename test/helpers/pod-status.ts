@@ -49,8 +49,8 @@ export async function markAllReady(cs: Clientset, namespace: string, labelSelect
   return todo.length;
 }
 
-/** Sets a terminal phase (Succeeded with exit 0, Failed with exit 1) on the named pod, as a kubelet would. */
-export async function setPodFinished(cs: Clientset, namespace: string, name: string, phase: 'Succeeded' | 'Failed'): Promise<void> {
+/** Sets a terminal phase (Succeeded with exit 0, Failed with `failExitCode`, default 1) on the named pod, as a kubelet would. */
+export async function setPodFinished(cs: Clientset, namespace: string, name: string, phase: 'Succeeded' | 'Failed', failExitCode = 1): Promise<void> {
   const pods = cs.resource<Pod>(R.pods);
   for (let attempt = 0; attempt < 10; attempt++) {
     let pod: Pod;
@@ -61,7 +61,7 @@ export async function setPodFinished(cs: Clientset, namespace: string, name: str
       throw e;
     }
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const exitCode = phase === 'Succeeded' ? 0 : 1;
+    const exitCode = phase === 'Succeeded' ? 0 : failExitCode;
     pod.status = {
       ...(pod.status ?? {}),
       phase,

@@ -18,9 +18,13 @@ export interface ProcFixture {
   stop(): Promise<void>;
 }
 
-/** Runs `kubets <args>` (needs `npm run build` first); output is kept for diagnostics. */
+/**
+ * Runs `kubets <args>` (needs `npm run build` first); output is kept for diagnostics.
+ * KUBETS_NODE_ARGS adds node flags NODE_OPTIONS refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ */
 export function startKubets(args: string[], env: Record<string, string> = {}): ProcFixture {
-  const proc = spawn(process.execPath, [KUBETS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const nodeArgs = (process.env.KUBETS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const proc = spawn(process.execPath, [...nodeArgs, KUBETS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));

@@ -153,6 +153,16 @@ test('StatefulSet: ordered scale up and down, partitioned rolling update, revisi
     return s.status?.updatedReplicas === 3 && s.status.readyReplicas === 3 && s.status.currentRevision === s.status.updateRevision;
   });
   assert.match(await kubectl!.ok(['rollout', 'status', 'statefulset/db', '--timeout=30s']), /partitioned roll out complete: 3 new pods have been updated/);
+  // 5. kubectl rollout undo applies revision 1's data: the template goes back and revision 1 becomes revision 3.
+  assert.match(await kubectl!.ok(['rollout', 'undo', 'statefulset/db', '--to-revision=1']), /statefulset.apps\/db rolled back/);
+  await waitFor('rolled back', async () => {
+    await markAllReady(cs, ns, 'app=db');
+    const pods = await podsOf('app=db');
+    const s = await sets.get(ns, 'db');
+    return s.status?.updatedReplicas === 3 && s.status.readyReplicas === 3 && pods.length === 3 && pods.every((p) => p.spec.containers[0]!.image === 'img:1');
+  });
+  const after = (await cs.resource<ControllerRevision>(R.controllerrevisions).list(ns)).items.filter((r) => r.metadata.ownerReferences?.[0]?.name === 'db');
+  assert.deepEqual(after.map((r) => r.revision).sort(), [2, 3]);
 });
 
 test('DaemonSet: a pod per eligible node, a new node gets one, a NoExecute taint evicts, rolling update', async () => {
@@ -225,6 +235,10 @@ test('Job: completions with parallelism, finalizer tracking, Complete condition'
   const pods = await jobPods('work');
   assert.equal(pods.length, 3);
   for (const p of pods) assert.ok(!p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking'), 'finalizers removed');
+  assert.match(await kubectl!.ok(['get', 'job', 'work']), /work\s+Complete\s+3\/3/);
+  const described = await kubectl!.ok(['describe', 'job', 'work']);
+  assert.match(described, /Pods Statuses:\s+0 Active \(0 Ready\) \/ 3 Succeeded \/ 0 Failed/);
+  assert.match(described, /Normal\s+Completed\s+.*Job completed/);
 });
 
 test('Job: pod failures beyond backoffLimit fail the job after back-off', async () => {
@@ -238,6 +252,31 @@ test('Job: pod failures beyond backoffLimit fail the job after back-off', async 
   assert.equal(cond(failed, 'FailureTarget')!.reason, 'BackoffLimitExceeded');
   assert.equal(failed.status!.failed, 2);
   assert.equal((await jobPods('flaky')).length, 2);
+});
+
+test('Job: podFailurePolicy ignores exit code 1 and fails the job on exit code 42', async () => {
+  await jobs().create(ns, {
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'policy' },
+    spec: {
+      backoffLimit: 0,
+      podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [1] } }, { action: 'FailJob', onExitCodes: { containerName: 'c', operator: 'In', values: [42] } }] },
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } },
+    },
+  });
+  const first = await waitFor('pod', async () => (await jobPods('policy'))[0]);
+  await setPodFinished(cs, ns, first.metadata.name!, 'Failed', 1);
+  const second = await waitFor('replacement', async () => (await jobPods('policy')).find((p) => p.metadata.name !== first.metadata.name));
+  const j1 = await jobs().get(ns, 'policy');
+  assert.equal(j1.status?.failed ?? 0, 0, 'ignored failure not counted');
+  assert.equal(cond(j1, 'Failed'), undefined);
+  await setPodFinished(cs, ns, second.metadata.name!, 'Failed', 42);
+  const j2 = await waitFor('failed', async () => {
+    const j = await jobs().get(ns, 'policy');
+    return cond(j, 'Failed') && j;
+  });
+  assert.equal(cond(j2, 'Failed')!.reason, 'PodFailurePolicy');
+  assert.equal(cond(j2, 'Failed')!.message, `Container c for pod default/${second.metadata.name} failed with exit code 42 matching FailJob rule at index 1`);
+  assert.equal(j2.status!.failed, 1);
 });
 
 test('Job: Indexed completion mode gives each pod its index, hostname and env', async () => {
@@ -263,6 +302,34 @@ test('Job: Indexed completion mode gives each pod its index, hostname and env', 
   });
   assert.equal(j.status!.completedIndexes, '0-2');
   assert.equal(j.status!.succeeded, 3);
+});
+
+test('Job: activeDeadlineSeconds fails the job and stops its pods; suspend and resume', async () => {
+  await jobs().create(ns, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'slow' }, spec: { activeDeadlineSeconds: 2, parallelism: 2, completions: 4, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } } } });
+  await waitFor('2 pods', async () => (await jobPods('slow')).length === 2);
+  const failed = await waitFor('deadline', async () => {
+    const j = await jobs().get(ns, 'slow');
+    return cond(j, 'Failed') && j;
+  });
+  assert.equal(cond(failed, 'Failed')!.reason, 'DeadlineExceeded');
+  assert.equal(cond(failed, 'Failed')!.message, 'Job was active longer than specified deadline');
+  assert.equal(failed.status!.active, 0);
+  assert.equal((await jobPods('slow')).length, 0, 'pods stopped (and their finalizers released)');
+
+  await jobs().create(ns, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'later' }, spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'img' }] } } } });
+  const suspended = await waitFor('suspended', async () => {
+    const j = await jobs().get(ns, 'later');
+    return cond(j, 'Suspended') && j;
+  });
+  assert.equal(cond(suspended, 'Suspended')!.reason, 'JobSuspended');
+  assert.equal(suspended.status!.startTime, undefined);
+  assert.equal((await jobPods('later')).length, 0);
+  await jobs().patch(ns, 'later', 'merge', { spec: { suspend: false } });
+  const resumed = await waitFor('resumed', async () => {
+    const j = await jobs().get(ns, 'later');
+    return (await jobPods('later')).length === 1 && j.status?.startTime ? j : undefined;
+  });
+  assert.equal(resumed.status!.conditions?.find((c) => c.type === 'Suspended')?.reason, 'JobResumed');
 });
 
 test('TTL-after-finished deletes a finished job', async () => {
@@ -301,4 +368,17 @@ test('CronJob: fires at the minute with the upstream name and annotation, tracks
   });
   assert.ok(Date.parse(cj2.status!.lastSuccessfulTime!) >= minute * 60_000 - 60_000);
   await cjs.patch(ns, 'tick', 'merge', { spec: { suspend: true } });
+});
+
+test('the workload examples apply with kubectl and their controllers act on them', async () => {
+  await kubectl!.ok(['create', 'namespace', 'examples']);
+  for (const f of ['statefulset', 'daemonset', 'job', 'cronjob']) {
+    await kubectl!.ok(['apply', '-n', 'examples', '-f', path.join(import.meta.dirname, '../../examples', `${f}.yaml`)]);
+  }
+  const inEx = async (sel: string) => (await cs.resource<Pod>(R.pods).list('examples', { labelSelector: sel })).items;
+  const web0 = await waitFor('web-0', async () => (await inEx('app=web-sts')).find((p) => p.metadata.name === 'web-0'));
+  assert.equal(web0.spec.subdomain, 'web-headless');
+  await waitFor('a node-agent pod per schedulable node', async () => (await inEx('app=node-agent')).length >= 2);
+  await waitFor('a job pod', async () => (await inEx('batch.kubernetes.io/job-name=count')).length === 1);
+  assert.match(await kubectl!.ok(['get', 'cronjob', '-n', 'examples']), /tick\s+\* \* \* \* \*/);
 });

@@ -101,6 +101,14 @@ export interface JobSpec {
   completionMode?: 'NonIndexed' | 'Indexed';
   suspend?: boolean;
   podReplacementPolicy?: string;
+  podFailurePolicy?: PodFailurePolicy;
+}
+/** batch/v1 PodFailurePolicy: the first rule matching a failed pod decides what its failure means. */
+export interface PodFailurePolicy { rules: PodFailurePolicyRule[] }
+export interface PodFailurePolicyRule {
+  action: 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
+  onExitCodes?: { containerName?: string; operator: 'In' | 'NotIn'; values: number[] };
+  onPodConditions?: { type: string; status?: string }[];
 }
 export interface JobStatus {
   conditions?: Condition[];

@@ -140,9 +140,10 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     ]),
     // The controller-manager runs every controller under its own identity (no per-controller
     // service-account credentials), so its role is the union of what the controllers need:
-    // read and delete anything (namespace deletion), write the workload and core objects.
+    // read, patch and delete anything (garbage collector, namespace deletion), create the
+    // workload and core objects.
     role('system:kube-controller-manager', [
-      r(['*'], ['*'], [...READ, 'delete', 'deletecollection']),
+      r(['*'], ['*'], [...READ, 'patch', 'update', 'delete', 'deletecollection']),
       r(['', 'apps', 'batch', 'discovery.k8s.io', 'coordination.k8s.io', 'events.k8s.io', 'policy', 'scheduling.k8s.io'], ['*'], ['create', 'patch', 'update']),
       r(['authentication.k8s.io'], ['tokenreviews'], ['create']),
       r(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),

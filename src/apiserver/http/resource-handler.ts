@@ -130,7 +130,7 @@ export class ResourceHandler {
   /** Serves one resource request; every failure becomes a Status response. */
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, q: URLSearchParams, user: UserInfo): Promise<void> {
     const served = this.d.find(info.group, info.version, info.resource);
-    if (!served) throw errors.notFoundPath(info.path);
+    if (!served) throw errors.notServed({ group: info.group, resource: info.resource }, info.path);
     const r = served.info;
     if (r.namespaced && info.name !== undefined && !info.namespace && info.resource !== 'namespaces') throw errors.notFoundPath(info.path);
     if (!r.namespaced && info.namespace) throw errors.notFoundPath(info.path);

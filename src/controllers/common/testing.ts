@@ -1,6 +1,11 @@
 // Builders for controller unit tests (no I/O).
 import type { Pod } from '../../api/types/index.js';
-import { rfc3339 } from '../../util/clock.js';
+import type { Clientset } from '../../client/interfaces.js';
+import { newSharedInformerFactory } from '../../client/cache/informer.js';
+import { newWorkQueue } from '../../client/workqueue/queue.js';
+import { rfc3339, type Clock } from '../../util/clock.js';
+import { silentLogger } from '../../util/logger.js';
+import { FakeRecorder, type ControllerContext } from './context.js';
 
 /** Options of `makePod`: everything optional. */
 export interface PodOpts {
@@ -31,4 +36,25 @@ export function makePod(o: PodOpts): Pod {
   };
   if (o.ownerUid) pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: o.ownerKind ?? 'ReplicaSet', name: o.ownerName ?? 'rs', uid: o.ownerUid, controller: true }];
   return pod;
+}
+
+/** Polls `cond` every 10 ms for up to 2 s; throws when it never holds. */
+export async function until(cond: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!cond()) throw new Error(`${what} not reached`);
+}
+
+/** A controller context over a fake clientset; `sync` starts its informers (after the controller asked for them) and waits for them. */
+export function fakeControllerContext(cs: Clientset, clock: Clock): { ctx: ControllerContext; recorder: FakeRecorder; stop: AbortController; sync(): Promise<void> } {
+  const stop = new AbortController();
+  const informers = newSharedInformerFactory(cs, { logger: silentLogger() });
+  const recorder = new FakeRecorder();
+  const ctx: ControllerContext = { clientset: cs, informers, clock, logger: silentLogger(), recorder, newQueue: () => newWorkQueue() };
+  return {
+    ctx, recorder, stop,
+    sync: async () => {
+      informers.start(stop.signal);
+      await informers.waitForSync(stop.signal);
+    },
+  };
 }

@@ -21,6 +21,7 @@ import { generateNamePrefix, podFromTemplate } from '../common/pod-template.js';
 import { maxContainerRestarts } from '../common/pod-util.js';
 import { slowStartBatch } from '../common/batch.js';
 import { runController } from '../common/run.js';
+import { applyPodFailurePolicy } from './pod-failure-policy.js';
 import {
   DEFAULT_BACKOFF_BASE_MS, JOB_COMPLETION_INDEX, JOB_COMPLETION_INDEX_ENV, JOB_TRACKING_FINALIZER, backoffMs, classifyPod,
   countReady, failureReason, flushUncounted, hasTrackingFinalizer, isJobFinished, newlyFinished, planPods, recordUncounted,
@@ -119,9 +120,18 @@ export class JobController {
     const now = this.ctx.clock.now();
     // 3. finalizer tracking.
     const fresh = newlyFinished(job, pods);
+    const policy = applyPodFailurePolicy(job, fresh.failed);
+    fresh.failed = policy.counted;
+    if (policy.ignored.length) await this.removeFinalizers(policy.ignored);
     if (fresh.succeeded.length || fresh.failed.length) {
       this.noteFailures(key, fresh.succeeded.length, fresh.failed.length, now);
-      job = await this.putStatus(job, recordUncounted(job, fresh));
+      const recorded = recordUncounted(job, fresh);
+      if (policy.failJob !== undefined && !trueCondition(job, 'FailureTarget')) {
+        // Recorded together with the pods, so the verdict survives the finalizers going.
+        recorded.conditions = setCondition(recorded.conditions ?? [], 'FailureTarget', 'True', 'PodFailurePolicy', policy.failJob, now);
+        this.ctx.recorder.event(job, 'Warning', 'PodFailurePolicy', policy.failJob);
+      }
+      job = await this.putStatus(job, recorded);
       if (!job) return;
     }
     const counted = new Set([...(job.status?.uncountedTerminatedPods?.succeeded ?? []), ...(job.status?.uncountedTerminatedPods?.failed ?? [])]);

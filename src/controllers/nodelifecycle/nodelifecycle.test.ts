@@ -56,6 +56,11 @@ test('desiredTaints follows Ready: False → not-ready, Unknown → unreachable,
   assert.equal(desiredTaints(node('Unknown', unreachable), 9000), undefined, 'stable once set');
   assert.deepEqual(desiredTaints(node('True', [...unreachable, foreign]), 0), [foreign]);
   assert.equal(desiredTaints(node('True', [foreign]), 0), undefined);
+  // Taint nodes by condition: pressure and cordon give NoSchedule taints only, and go with them.
+  const pressured: Node = { ...node('True'), spec: { unschedulable: true }, status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'DiskPressure', status: 'True' }, { type: 'MemoryPressure', status: 'False' }] } };
+  const t = desiredTaints(pressured, 0)!;
+  assert.deepEqual(keys(t), ['node.kubernetes.io/disk-pressure:NoSchedule', 'node.kubernetes.io/unschedulable:NoSchedule']);
+  assert.deepEqual(desiredTaints({ ...node('True'), spec: { taints: t } }, 0), []);
 });
 
 test('planEviction: untolerated → now; tolerationSeconds → taint time + seconds; forever → keep', () => {

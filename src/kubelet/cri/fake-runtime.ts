@@ -1,6 +1,6 @@
 // FakeRuntimeService: an in-memory CRI runtime for unit tests of the kubelet's sync logic.
 // Containers "run" until stopped or until a test makes them exit.
-import { CriError, type ContainerConfig, type ContainerState, type ContainerStatus, type ContainerSummary, type ImageInfo, type ImageService, type RuntimeService, type SandboxConfig, type SandboxState, type SandboxStatus, type SandboxSummary } from './runtime-service.js';
+import { CriError, type ContainerConfig, type ContainerEvent, type ContainerStatsSample, type SandboxStatsSample, type ContainerState, type ContainerStatus, type ContainerSummary, type ImageInfo, type ImageService, type RuntimeService, type SandboxConfig, type SandboxState, type SandboxStatus, type SandboxSummary } from './runtime-service.js';
 
 interface FakeSandbox {
   id: string;
@@ -85,8 +85,11 @@ export class FakeRuntimeService implements RuntimeService, ImageService {
     c.status.state = 'CONTAINER_RUNNING';
     c.status.startedAt = this.now();
   }
+  /** Test control: StopContainer fails for these ids. */
+  readonly failStops = new Set<string>();
   async stopContainer(id: string): Promise<void> {
     this.calls.push('StopContainer');
+    if (this.failStops.has(id)) throw new CriError('DeadlineExceeded', `StopContainer ${id}: context deadline exceeded`);
     if (this.containers.get(id)?.status.state === 'CONTAINER_RUNNING') this.exit(id, 137, 'Error');
   }
   async removeContainer(id: string): Promise<void> {
@@ -101,12 +104,53 @@ export class FakeRuntimeService implements RuntimeService, ImageService {
   async containerStatus(id: string): Promise<ContainerStatus> {
     const c = this.containers.get(id);
     if (!c) throw new CriError('NotFound', `container ${id} not found`);
-    return { ...c.status };
+    return { ...c.status, podSandboxId: c.sandboxId };
   }
+  /** Test control: exit code (and output) of ExecSync per command line; absent = exit 0. */
+  readonly execResults = new Map<string, { exitCode: number; output?: string }>();
   async execSync(id: string, cmd: string[]) {
     this.calls.push(`ExecSync ${cmd.join(' ')}`);
     if (!this.containers.has(id)) throw new CriError('NotFound', `container ${id} not found`);
-    return { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 };
+    const r = this.execResults.get(cmd.join(' '));
+    return { stdout: Buffer.from(r?.output ?? ''), stderr: Buffer.alloc(0), exitCode: r?.exitCode ?? 0 };
+  }
+
+  /** Test control: CPU (core-ns) and memory (bytes) a container reports in its stats. */
+  readonly usage = new Map<string, { cpuCoreNs: number; nanoCores: number; memory: number }>();
+  /** Test control: whether the runtime offers ListPodSandboxStats / GetContainerEvents. */
+  sandboxStatsImplemented = true;
+  eventsImplemented = false;
+  private readonly eventSinks = new Set<(e: ContainerEvent) => void>();
+
+  async listContainerStats(f: { labels?: Record<string, string> } = {}): Promise<ContainerStatsSample[]> {
+    return [...this.containers.values()].filter((c) => c.status.state === 'CONTAINER_RUNNING' && matches(c.config.labels ?? {}, f.labels)).map((c) => this.statsOf(c));
+  }
+  async listPodSandboxStats(f: { labels?: Record<string, string> } = {}): Promise<SandboxStatsSample[]> {
+    if (!this.sandboxStatsImplemented) throw new CriError('Unimplemented', 'ListPodSandboxStats: not implemented');
+    return [...this.sandboxes.values()].filter((s) => s.state === 'SANDBOX_READY' && matches(s.config.labels ?? {}, f.labels)).map((s) => {
+      const cs = [...this.containers.values()].filter((c) => c.sandboxId === s.id && c.status.state === 'CONTAINER_RUNNING').map((c) => this.statsOf(c));
+      const ts = this.clockNs;
+      return {
+        id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, containers: cs,
+        cpu: { timestamp: ts, usageCoreNanoSeconds: cs.reduce((a, c) => a + (c.cpu?.usageCoreNanoSeconds ?? 0), 0), usageNanoCores: cs.reduce((a, c) => a + (c.cpu?.usageNanoCores ?? 0), 0) },
+        memory: { timestamp: ts, workingSetBytes: cs.reduce((a, c) => a + (c.memory?.workingSetBytes ?? 0), 0), usageBytes: cs.reduce((a, c) => a + (c.memory?.usageBytes ?? 0), 0) },
+      };
+    });
+  }
+  private statsOf(c: FakeContainer): ContainerStatsSample {
+    const u = this.usage.get(c.id) ?? { cpuCoreNs: 0, nanoCores: 0, memory: 0 };
+    const ts = this.clockNs;
+    return { id: c.id, name: c.config.name, labels: c.config.labels ?? {}, cpu: { timestamp: ts, usageCoreNanoSeconds: u.cpuCoreNs, usageNanoCores: u.nanoCores }, memory: { timestamp: ts, workingSetBytes: u.memory, usageBytes: u.memory, rssBytes: u.memory }, rootfs: { timestamp: ts, usedBytes: 4096, inodesUsed: 1 } };
+  }
+  async getContainerEvents(onEvent: (e: ContainerEvent) => void, signal: AbortSignal): Promise<void> {
+    if (!this.eventsImplemented) throw new CriError('Unimplemented', 'GetContainerEvents: not implemented');
+    this.eventSinks.add(onEvent);
+    await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    this.eventSinks.delete(onEvent);
+  }
+  /** Test control: emits a container event to every GetContainerEvents stream. */
+  emitEvent(e: ContainerEvent): void {
+    for (const s of this.eventSinks) s(e);
   }
 
   /** Test control: the container's process exits. */

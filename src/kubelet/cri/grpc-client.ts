@@ -7,7 +7,13 @@ import * as protoLoader from '@grpc/proto-loader';
 import {
   CriError,
   type ContainerConfig,
+  type ContainerEvent,
+  type ContainerEventType,
+  type ContainerStatsSample,
   type ContainerStatus,
+  type CpuSample,
+  type MemorySample,
+  type SandboxStatsSample,
   type ContainerSummary,
   type CriErrorCode,
   type ImageInfo,
@@ -42,6 +48,30 @@ function codeOf(err: grpc.ServiceError): CriErrorCode {
 
 const num = (v: unknown): number => (v === undefined || v === null ? 0 : Number(v));
 const map = (v: unknown): Record<string, string> => (v as Record<string, string> | undefined) ?? {};
+/** A UInt64Value wrapper: absent stays absent. */
+const u64 = (v: unknown): number | undefined => (v && typeof v === 'object' ? num((v as Wire).value) : undefined);
+
+function cpuOf(w: unknown): CpuSample | undefined {
+  if (!w) return undefined;
+  const c = w as Wire;
+  return { timestamp: num(c.timestamp), usageCoreNanoSeconds: u64(c.usage_core_nano_seconds), usageNanoCores: u64(c.usage_nano_cores) };
+}
+
+function memoryOf(w: unknown): MemorySample | undefined {
+  if (!w) return undefined;
+  const m = w as Wire;
+  return { timestamp: num(m.timestamp), workingSetBytes: u64(m.working_set_bytes), availableBytes: u64(m.available_bytes), usageBytes: u64(m.usage_bytes), rssBytes: u64(m.rss_bytes), pageFaults: u64(m.page_faults), majorPageFaults: u64(m.major_page_faults) };
+}
+
+function containerStatsOf(w: Wire): ContainerStatsSample {
+  const a = (w.attributes as Wire | null) ?? {};
+  const fs = w.writable_layer as Wire | null;
+  return {
+    id: String(a.id ?? ''), name: String((a.metadata as Wire | null)?.name ?? ''), labels: map(a.labels),
+    cpu: cpuOf(w.cpu), memory: memoryOf(w.memory),
+    ...(fs ? { rootfs: { timestamp: num(fs.timestamp), usedBytes: u64(fs.used_bytes), inodesUsed: u64(fs.inodes_used) } } : {}),
+  };
+}
 
 export interface CriClientOptions {
   /** `unix:///run/containerd/containerd.sock` */
@@ -196,6 +226,44 @@ export class CriClient implements RuntimeService, ImageService {
   async execSync(id: string, cmd: string[], timeoutSeconds: number) {
     const r = await this.call(this.runtime, 'ExecSync', { container_id: id, cmd, timeout: timeoutSeconds }, (timeoutSeconds + 10) * 1000);
     return { stdout: Buffer.from((r.stdout as Uint8Array) ?? []), stderr: Buffer.from((r.stderr as Uint8Array) ?? []), exitCode: num(r.exit_code) };
+  }
+
+  async listContainerStats(f: { labels?: Record<string, string> } = {}): Promise<ContainerStatsSample[]> {
+    const r = await this.call(this.runtime, 'ListContainerStats', { filter: { label_selector: f.labels ?? {} } });
+    return ((r.stats as Wire[]) ?? []).map(containerStatsOf);
+  }
+  async listPodSandboxStats(f: { labels?: Record<string, string> } = {}): Promise<SandboxStatsSample[]> {
+    const r = await this.call(this.runtime, 'ListPodSandboxStats', { filter: { label_selector: f.labels ?? {} } });
+    return ((r.stats as Wire[]) ?? []).map((w) => {
+      const a = (w.attributes as Wire | null) ?? {};
+      const md = (a.metadata as Wire | null) ?? {};
+      const l = (w.linux as Wire | null) ?? {};
+      return {
+        id: String(a.id ?? ''), metadata: { name: String(md.name ?? ''), uid: String(md.uid ?? ''), namespace: String(md.namespace ?? ''), attempt: num(md.attempt) }, labels: map(a.labels),
+        cpu: cpuOf(l.cpu), memory: memoryOf(l.memory), containers: ((l.containers as Wire[]) ?? []).map(containerStatsOf),
+      };
+    });
+  }
+  getContainerEvents(onEvent: (e: ContainerEvent) => void, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stream = (this.runtime as unknown as Record<string, (req: Wire) => grpc.ClientReadableStream<Wire>>).GetContainerEvents!.call(this.runtime, {});
+      const onAbort = () => stream.cancel();
+      signal.addEventListener('abort', onAbort, { once: true });
+      stream.on('data', (w: Wire) => {
+        const sb = w.pod_sandbox_status as Wire | null;
+        const uid = (sb?.metadata as Wire | null)?.uid;
+        onEvent({ containerId: String(w.container_id), type: w.container_event_type as ContainerEventType, createdAt: num(w.created_at), ...(uid ? { podUid: String(uid) } : {}) });
+      });
+      stream.on('error', (err: grpc.ServiceError) => {
+        signal.removeEventListener('abort', onAbort);
+        if (err.code === grpc.status.CANCELLED && signal.aborted) resolve();
+        else reject(new CriError(codeOf(err), `GetContainerEvents: ${err.details || err.message}`));
+      });
+      stream.on('end', () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 
   private imageInfo(i: Wire): ImageInfo {

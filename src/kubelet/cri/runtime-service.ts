@@ -113,12 +113,63 @@ export interface ContainerStatus {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   logPath: string;
+  /** The sandbox it belongs to, when known (CRI's status lacks it; lists carry it). */
+  podSandboxId?: string;
 }
 
 export interface ExecResult {
   stdout: Buffer;
   stderr: Buffer;
   exitCode: number;
+}
+
+/** CPU usage sample (CRI CpuUsage): timestamp in ns; cumulative core-ns; current nano-cores. */
+export interface CpuSample {
+  timestamp: number;
+  usageCoreNanoSeconds?: number;
+  usageNanoCores?: number;
+}
+
+/** Memory usage sample (CRI MemoryUsage), bytes. */
+export interface MemorySample {
+  timestamp: number;
+  workingSetBytes?: number;
+  availableBytes?: number;
+  usageBytes?: number;
+  rssBytes?: number;
+  pageFaults?: number;
+  majorPageFaults?: number;
+}
+
+/** One container's stats (CRI ContainerStats). */
+export interface ContainerStatsSample {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  cpu?: CpuSample;
+  memory?: MemorySample;
+  /** Writable layer usage. */
+  rootfs?: { timestamp: number; usedBytes?: number; inodesUsed?: number };
+}
+
+/** One sandbox's stats (CRI PodSandboxStats, linux part). */
+export interface SandboxStatsSample {
+  id: string;
+  metadata: SandboxMetadata;
+  labels: Record<string, string>;
+  cpu?: CpuSample;
+  memory?: MemorySample;
+  containers: ContainerStatsSample[];
+}
+
+export type ContainerEventType = 'CONTAINER_CREATED_EVENT' | 'CONTAINER_STARTED_EVENT' | 'CONTAINER_STOPPED_EVENT' | 'CONTAINER_DELETED_EVENT';
+
+/** A CRI container event (GetContainerEvents); `podUid` from the sandbox's labels when present. */
+export interface ContainerEvent {
+  containerId: string;
+  type: ContainerEventType;
+  createdAt: number;
+  podUid?: string;
 }
 
 /**
@@ -139,6 +190,14 @@ export interface RuntimeService {
   listContainers(filter?: { id?: string; state?: ContainerState; podSandboxId?: string; labels?: Record<string, string> }): Promise<ContainerSummary[]>;
   containerStatus(id: string): Promise<ContainerStatus>;
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult>;
+  listContainerStats(filter?: { labels?: Record<string, string> }): Promise<ContainerStatsSample[]>;
+  /** CriError 'Unimplemented' where the runtime lacks it. */
+  listPodSandboxStats(filter?: { labels?: Record<string, string> }): Promise<SandboxStatsSample[]>;
+  /**
+   * Streams container events to `onEvent` until `signal` aborts or the stream ends; rejects with
+   * CriError 'Unimplemented' where the runtime lacks it (containerd 1.6), resolves when it ends.
+   */
+  getContainerEvents(onEvent: (e: ContainerEvent) => void, signal: AbortSignal): Promise<void>;
 }
 
 export interface ImageInfo {
