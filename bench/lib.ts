@@ -1,5 +1,6 @@
 // Shared benchmark helpers: percentiles, RSS, timing.
 import fs from 'node:fs';
+import http from 'node:http';
 
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -39,4 +40,18 @@ export function report(name: string, value: string, bar?: string): string {
   const line = `${name.padEnd(52)} ${value}${bar ? `   (bar: ${bar})` : ''}`;
   process.stdout.write(line + '\n');
   return line;
+}
+
+/** One JSON request over a plain HTTP agent; the reply body is parsed when present. */
+export function json(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const r = http.request(url, { method, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (res) => {
+      let t = '';
+      res.on('data', (c) => (t += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: t ? JSON.parse(t) : undefined }));
+    });
+    r.on('error', reject);
+    r.end(data);
+  });
 }

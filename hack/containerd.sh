@@ -2,8 +2,10 @@
 # Makes a CRI-enabled containerd answer on /run/containerd/containerd.sock. Idempotent:
 # installs what is missing, writes the config kubets needs, starts containerd when none answers,
 # waits until its CRI plugin is up. Env: KUBETS_POD_CIDR (default 10.244.0.0/24),
-# KUBETS_STATE_DIR (default /var/lib/kubets).
+# KUBETS_STATE_DIR (default /var/lib/kubets). With --write-config it stops after writing the
+# configuration (a systemd unit runs containerd itself: see `kubets install`).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 STATE=${KUBETS_STATE_DIR:-/var/lib/kubets}
 POD_CIDR=${KUBETS_POD_CIDR:-10.244.0.0/24}
 SOCK=/run/containerd/containerd.sock
@@ -71,6 +73,8 @@ sysctl -qw net.ipv4.ip_forward=1 || true
 
 cri_up() { ctr --address "$SOCK" plugins ls 2>/dev/null | grep -E 'io.containerd.grpc.v1\s+cri\s+.*ok' >/dev/null; }
 
+[[ "${1:-}" == --write-config ]] && exit 0
+
 # 4. start containerd unless a CRI-enabled one already answers
 if ! cri_up; then
   if [[ -S "$SOCK" ]] && ctr --address "$SOCK" version >/dev/null 2>&1; then
@@ -78,8 +82,7 @@ if ! cri_up; then
     exit 1
   fi
   mkdir -p "$(dirname "$SOCK")"
-  setsid containerd --config "$CONF_DIR/config.toml" > "$STATE/containerd.log" 2>&1 < /dev/null &
-  echo $! > /run/kubets/containerd.pid
+  daemon "$STATE/containerd.log" /run/kubets/containerd.pid containerd --config "$CONF_DIR/config.toml"
 fi
 
 # 5. wait for CRI

@@ -3,6 +3,7 @@
 # busybox-static: localhost:5000/busybox:v1, :v2 (/VERSION differs) and localhost:5000/pause:3.9.
 # Idempotent: starts the registry only when none answers; rebuilds and pushes every time (cheap).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 cd "$(dirname "$0")"
 STATE=${KUBETS_STATE_DIR:-/var/lib/kubets}
 REG=127.0.0.1:5000
@@ -29,8 +30,7 @@ storage:
 http:
   addr: $REG
 YML
-  setsid docker-registry serve "$STATE/registry.yml" > "$STATE/registry.log" 2>&1 < /dev/null &
-  echo $! > /run/kubets/registry.pid
+  daemon "$STATE/registry.log" /run/kubets/registry.pid docker-registry serve "$STATE/registry.yml"
   for _ in $(seq 1 50); do curl -fsS "http://$REG/v2/" >/dev/null 2>&1 && break; sleep 0.2; done
   curl -fsS "http://$REG/v2/" >/dev/null || { echo "images.sh: registry did not start; see $STATE/registry.log" >&2; exit 1; }
 fi

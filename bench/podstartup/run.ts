@@ -7,44 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { cleanupRaw, FLOOR_IMAGE, rawBurst, rawPod } from './floor.js';
 import { CriClient } from '../../src/kubelet/cri/grpc-client.js';
-import type { SandboxConfig } from '../../src/kubelet/cri/runtime-service.js';
 import { startEtcd } from '../../test/helpers/cluster.js';
 import { startApiServerProcess, startKubets } from '../../test/helpers/processes.js';
 import { CRI_ENDPOINT, ensureRuntime } from '../../test/helpers/containerd.js';
 import { freePort } from '../../test/helpers/ports.js';
-import { fmt, report, rssMB, summarize } from '../lib.js';
+import { fmt, json, report, rssMB, summarize } from '../lib.js';
 
-const IMAGE = 'localhost:5000/busybox:v1';
-
-async function rawPod(cri: CriClient, run: string, i: number, logDir: string): Promise<number> {
-  const t0 = performance.now();
-  const sb: SandboxConfig = { metadata: { name: `raw-${i}`, uid: randomUUID(), namespace: 'bench', attempt: 0 }, hostname: `raw-${i}`, logDirectory: logDir, labels: { 'kubets.bench/run': run } };
-  const sid = await cri.runPodSandbox(sb);
-  const cid = await cri.createContainer(sid, { name: 'c', attempt: 0, image: IMAGE, command: ['sleep', '3600'], logPath: `raw-${i}.log`, labels: { 'kubets.bench/run': run } }, sb);
-  await cri.startContainer(cid);
-  return performance.now() - t0;
-}
-
-async function cleanupRaw(cri: CriClient, run: string): Promise<void> {
-  for (const s of await cri.listPodSandbox({ labels: { 'kubets.bench/run': run } })) {
-    await cri.stopPodSandbox(s.id).catch(() => {});
-    await cri.removePodSandbox(s.id).catch(() => {});
-  }
-}
-
-function json(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const r = http.request(url, { method, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: t ? JSON.parse(t) : undefined }));
-    });
-    r.on('error', reject);
-    r.end(data);
-  });
-}
+const IMAGE = FLOOR_IMAGE;
 
 /** Watches pods in a namespace; resolves each name's Running time via `waitRunning`. */
 function podWatcher(api: string, ns: string) {
@@ -89,10 +60,7 @@ async function main(): Promise<void> {
     const rawSeq: number[] = [];
     for (let i = 0; i < 20; i++) rawSeq.push(await rawPod(cri, run, i, logDir));
     await cleanupRaw(cri, run);
-    const rb0 = performance.now();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => rawPod(cri, run, 100 + i, logDir)));
-    const rawBurstSecs = (performance.now() - rb0) / 1000;
-    await cleanupRaw(cri, run);
+    const rawBurstSecs = (await rawBurst(cri, run, 30, logDir)).totalSecs;
     // 2. kubets: wait for the node, then pods bound to it
     for (let i = 0; i < 100 && (await json('GET', `${api.url}/api/v1/nodes/${node}`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 200));
     await json('POST', `${api.url}/api/v1/namespaces`, { metadata: { name: 'bench' } });

@@ -7,29 +7,22 @@ import { fileURLToPath } from 'node:url';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { LABEL_MANAGED } from '../kubelet/runtime-state.js';
 import { flagString, parseFlags } from '../util/flags.js';
+import { processAlive } from '../up/pidfile.js';
+import { leftoverCniChains, removeChainsRestore } from '../up/cni-chains.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** SIGTERM (process group first), then SIGKILL after `graceMs`. */
 async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
-  if (!Number.isInteger(pid) || pid <= 1 || !alive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 1 || !processAlive(pid)) return;
   try {
     process.kill(-pid, 'SIGTERM');
   } catch {
     process.kill(pid, 'SIGTERM');
   }
   const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) {
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
@@ -41,7 +34,7 @@ async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
 async function stopPidFile(file: string, out: NodeJS.WritableStream): Promise<void> {
   if (!fs.existsSync(file)) return;
   const pid = Number(fs.readFileSync(file, 'utf8'));
-  if (alive(pid)) {
+  if (processAlive(pid)) {
     out.write(`stopping ${path.basename(file, '.pid')} (pid ${pid})\n`);
     await stopPid(pid);
   }
@@ -56,9 +49,14 @@ function quiet(cmd: string, args: string[]): void {
   }
 }
 
+/** Daemons `up` owns only when it started them; stopped last, after the sandboxes are gone. */
+const RUNTIME_PID_FILES = ['containerd.pid', 'registry.pid'];
+
 /**
- * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI;
- * 3. the proxy's iptables chains; 4. containerd and the registry when our scripts started them;
+ * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI,
+ *    and CNI chains of the kubets network whose sandbox is gone;
+ * 3. the proxy's iptables chains; 4. containerd and the registry when `up` started them (their
+ * pid files in `<state-dir>/run`; a runtime that was already running is left alone);
  * 5. the CNI bridge, IPAM state and leftover mounts.
  */
 export async function run(argv: string[]): Promise<number> {
@@ -68,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = process.stdout;
   // 1. processes
   await stopPidFile(path.join(runDir, 'up.pid'), out);
-  if (fs.existsSync(runDir)) for (const file of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid'))) await stopPidFile(path.join(runDir, file), out);
+  if (fs.existsSync(runDir)) for (const file of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid') && !RUNTIME_PID_FILES.includes(n))) await stopPidFile(path.join(runDir, file), out);
   // 2. sandboxes (containers go with them)
   if (fs.existsSync('/run/containerd/containerd.sock')) {
     const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock', timeoutMs: 60_000 });
@@ -78,6 +76,17 @@ export async function run(argv: string[]): Promise<number> {
       for (const s of sandboxes) {
         await cri.stopPodSandbox(s.id).catch(() => {});
         await cri.removePodSandbox(s.id).catch(() => {});
+      }
+      // CNI masquerade chains of the kubets network whose sandbox is gone (CNI DEL never ran).
+      const live = new Set((await cri.listPodSandbox({})).map((s) => s.id));
+      const left = leftoverCniChains(execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }), 'kubets', live);
+      if (left.length) {
+        out.write(`removing ${left.length} leftover CNI chains\n`);
+        try {
+          execFileSync('iptables-restore', ['--noflush'], { input: removeChainsRestore(left), stdio: ['pipe', 'ignore', 'ignore'] });
+        } catch {
+          /* reported by what is left */
+        }
       }
     } catch (err) {
       out.write(`could not reach containerd: ${(err as Error).message}\n`);
@@ -89,8 +98,7 @@ export async function run(argv: string[]): Promise<number> {
   out.write('removing service rules\n');
   quiet(process.execPath, [path.join(here, '..', '..', 'bin', 'kubets'), 'proxy', '--cleanup']);
   // 4. runtime daemons our scripts started
-  await stopPidFile('/run/kubets/registry.pid', out);
-  await stopPidFile('/run/kubets/containerd.pid', out);
+  for (const file of RUNTIME_PID_FILES) await stopPidFile(path.join(runDir, file), out);
   // 5. network and mounts
   quiet('ip', ['link', 'del', 'kubets0']);
   fs.rmSync('/var/lib/cni/networks/kubets', { recursive: true, force: true });

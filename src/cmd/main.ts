@@ -14,6 +14,7 @@ const subcommands: Record<string, string> = {
   dns: 'cluster DNS for services and pods',
   up: 'a whole single-node cluster on this host',
   down: 'stop the cluster started by up and clean the host',
+  install: 'write systemd units for a server or a worker node',
   certs: 'write the cluster PKI (CA, serving and client certificates)',
 };
 

@@ -3,16 +3,17 @@
 // the scheduler, the kubelet, the proxy and the DNS addon; writes the admin kubeconfig; waits
 // until the node is Ready and DNS answers; prints what to type next; stops everything on
 // Ctrl-C / SIGTERM. State (etcd data, logs, pid files) lives in --state-dir.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Supervisor, type ChildSpec } from '../up/supervisor.js';
-import { waitFor } from '../up/wait.js';
+import { dnsAnswers, waitFor } from '../up/wait.js';
 import { apiReady, etcdReady, prepareSecureUp } from '../up/secure.js';
 import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
+import { claimPidFile } from '../up/pidfile.js';
+import { keepContainerd, prepare } from '../up/runtime.js';
+import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { RestClientset } from '../client/rest.js';
 import { R } from '../client/resources.js';
 import { ApiError } from '../client/interfaces.js';
@@ -22,7 +23,6 @@ import { flagInt, flagOptional, flagString, parseFlags } from '../util/flags.js'
 import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
 
-const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
 /** The kubets executable of this build. */
@@ -51,19 +51,28 @@ async function ensure(cs: RestClientset, obj: KubeObject, ref: (typeof R)[keyof 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, { known: ['state-dir', 'node-name', 'etcd-port', 'apiserver-port', 'node-ip', 'cluster-dns', 'verbose'], booleans: ['verbose'] });
+  const f = parseFlags(argv, { known: ['state-dir', 'node-name', 'etcd-port', 'apiserver-port', 'node-ip', 'advertise-address', 'bind-address', 'cluster-dns', 'verbose'], booleans: ['verbose'] });
   const stateDir = path.resolve(flagString(f, 'state-dir', '/var/lib/kubets'));
   const nodeName = flagString(f, 'node-name', os.hostname()).toLowerCase();
   const nodeIP = flagOptional(f, 'node-ip') ?? nodeAddress();
+  // The address other machines reach the apiserver on, and the one it listens on.
+  const advertise = flagOptional(f, 'advertise-address') ?? nodeIP;
+  const bind = flagString(f, 'bind-address', '0.0.0.0');
   const clusterDNS = flagString(f, 'cluster-dns', '10.96.0.10');
   const etcdPort = flagInt(f, 'etcd-port', 2379);
   const apiPort = flagInt(f, 'apiserver-port', 6443);
   const out = process.stdout;
+  const keepers: Promise<void>[] = [];
+  const keepCtl = new AbortController();
   const log = newLogger({ component: 'up' });
   const signal = stopSignal();
   const runDir = path.join(stateDir, 'run');
   fs.mkdirSync(runDir, { recursive: true });
-  fs.writeFileSync(path.join(runDir, 'up.pid'), String(process.pid));
+  const owner = claimPidFile(path.join(runDir, 'up.pid'));
+  if (owner !== undefined) {
+    out.write(`kubets up is already running for ${stateDir} (pid ${owner}); nothing to do.\nUse that cluster (export KUBECONFIG=${path.join(stateDir, 'kubeconfig')}), or stop it first: kubets down --state-dir ${stateDir}\n`);
+    return 1;
+  }
   const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir, logger: log, clock: realClock, out, echo: f.values.has('verbose') });
   const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => waitFor(what, check, { clock: realClock, out, timeoutMs, signal });
   const kubets = (name: string, args: string[], ready?: ChildSpec['ready']): ChildSpec => ({ name, command: process.execPath, args: [KUBETS_BIN, name, ...args], env: { KUBETS_LOG_LEVEL: process.env.KUBETS_LOG_LEVEL ?? 'info' }, ready });
@@ -74,9 +83,11 @@ export async function run(argv: string[]): Promise<number> {
     const kubeconfig = sec.adminKubeconfig;
     // 1. container runtime and images
     out.write('preparing containerd and the local image registry\n');
-    const env = { ...process.env, KUBETS_STATE_DIR: stateDir };
-    await exec('bash', [path.join(ROOT, 'hack', 'containerd.sh')], { env });
-    await exec('bash', [path.join(ROOT, 'hack', 'images.sh')], { env });
+    const rt = { root: ROOT, stateDir, runDir, out, logger: log, clock: realClock };
+    await prepare('containerd', rt);
+    await prepare('registry', rt);
+    const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock', timeoutMs: 3000 });
+    keepers.push(keepContainerd({ ...rt, answers: async () => !!(await cri.version()) }, keepCtl.signal).finally(() => cri.close()));
     // 2. etcd
     out.write('starting etcd\n');
     const etcdUrl = sec.etcdUrl;
@@ -91,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     // 3. apiserver and the admin kubeconfig
     out.write('starting apiserver\n');
     const cs = sec.adminClient('kubets-up');
-    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, ...sec.apiserverArgs, '--advertise-address', nodeIP], () => wait('apiserver', () => apiReady(cs))), signal);
+    await sup.start(kubets('apiserver', ['--etcd-servers', etcdUrl, ...sec.apiserverArgs, '--bind-address', bind, '--advertise-address', advertise], () => wait('apiserver', () => apiReady(cs))), signal);
     // 4. control plane, node agent, networking (each when this build has it)
     for (const [name, args] of [
       ['controller-manager', ['--kubeconfig', sec.kubeconfigs['controller-manager'], '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '24']],
@@ -115,7 +126,8 @@ export async function run(argv: string[]): Promise<number> {
       await ensure(cs, eps.endpoints, R.endpoints);
       await ensure(cs, eps.slice, R.endpointslices);
     }
-    // 6. node Ready
+    // 6. DNS answering, node Ready
+    if (hasCommand('dns')) await wait('cluster DNS to answer', () => dnsAnswers(nodeIP, 53, 'kubernetes.default.svc.cluster.local'));
     if (hasCommand('kubelet')) {
       await wait(`node ${nodeName} Ready`, async () => {
         const n = await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined);
@@ -132,12 +144,16 @@ export async function run(argv: string[]): Promise<number> {
     cs.close();
   } catch (err) {
     out.write(`kubets up failed: ${(err as Error).message}\n`);
+    keepCtl.abort();
     await sup.stopAll();
+    await Promise.all(keepers);
     fs.rmSync(path.join(runDir, 'up.pid'), { force: true });
     return 1;
   }
   out.write('stopping\n');
+  keepCtl.abort();
   await sup.stopAll();
+  await Promise.all(keepers);
   fs.rmSync(path.join(runDir, 'up.pid'), { force: true });
   return 0;
 }

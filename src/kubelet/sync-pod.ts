@@ -212,7 +212,10 @@ async function ensureImage(pod: Pod, c: Container, d: SyncDeps): Promise<void> {
     if (!present) throw new Error(`Container image "${image}" is not present with pull policy of Never`);
     return;
   }
-  if (present && policy === 'IfNotPresent') return;
+  if (present && policy === 'IfNotPresent') {
+    d.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    return;
+  }
   d.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
   const start = d.clock.now();
   await d.images.pullImage(image);

@@ -33,6 +33,15 @@ interface Running {
   proc?: ChildProcess;
   restarts: number;
   stopping: boolean;
+  startedAt: number;
+}
+
+/** A child that ran at least this long before crashing restarts without accumulated back-off. */
+export const STABLE_RUN_MS = 60_000;
+
+/** Back-off before restart number `restarts` (1-based): 1 s, 2 s, 4 s … capped at 30 s (pure). */
+export function restartDelayMs(restarts: number): number {
+  return Math.min(1000 * 2 ** Math.min(Math.max(restarts, 1) - 1, 5), 30_000);
 }
 
 export class Supervisor {
@@ -46,7 +55,7 @@ export class Supervisor {
 
   /** Starts a child and waits for its readiness check. */
   async start(spec: ChildSpec, signal: AbortSignal): Promise<void> {
-    const r: Running = { spec, restarts: 0, stopping: false };
+    const r: Running = { spec, restarts: 0, stopping: false, startedAt: this.o.clock.now() };
     this.children.set(spec.name, r);
     this.launch(r);
     if (spec.ready) await spec.ready(signal);
@@ -57,6 +66,7 @@ export class Supervisor {
     const logFile = fs.createWriteStream(path.join(this.o.logDir, `${spec.name}.log`), { flags: 'a' });
     const proc = spawn(spec.command, spec.args, { env: { ...process.env, ...(spec.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     r.proc = proc;
+    r.startedAt = this.o.clock.now();
     if (proc.pid) fs.writeFileSync(path.join(this.o.runDir, `${spec.name}.pid`), String(proc.pid));
     const pipe = (stream: NodeJS.ReadableStream) => {
       let buf = '';
@@ -77,9 +87,11 @@ export class Supervisor {
     proc.on('exit', (code, sig) => {
       logFile.end();
       if (r.stopping || this.stopped) return;
+      if (this.o.clock.now() - r.startedAt >= STABLE_RUN_MS) r.restarts = 0;
       r.restarts++;
-      const delay = Math.min(1000 * 2 ** Math.min(r.restarts - 1, 5), 30_000);
+      const delay = restartDelayMs(r.restarts);
       this.o.logger.warn({ child: spec.name, code, signal: sig, restartInMs: delay }, 'child exited, restarting');
+      this.o.out.write(`[${spec.name}] exited (${sig ?? `code ${code}`}); restarting in ${delay / 1000}s (restart ${r.restarts}); log: ${path.join(this.o.logDir, `${spec.name}.log`)}\n`);
       void this.o.clock.sleep(delay).then(() => {
         if (!r.stopping && !this.stopped) this.launch(r);
       });
@@ -108,6 +120,16 @@ export class Supervisor {
     await exited;
     clearTimeout(timer);
     fs.rmSync(path.join(this.o.runDir, `${name}.pid`), { force: true });
+  }
+
+  /** How many times a child was restarted after crashing since its last stable run. */
+  restarts(name: string): number {
+    return this.children.get(name)?.restarts ?? 0;
+  }
+
+  /** The pid of a child's current process. */
+  pid(name: string): number | undefined {
+    return this.children.get(name)?.proc?.pid;
   }
 
   /** Restarts one child (used by tests and operators). */

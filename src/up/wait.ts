@@ -1,5 +1,6 @@
 // Readiness waits with visible progress for the terminal.
 import type { Clock } from '../util/clock.js';
+import { queryUDP } from '../dns/forwarder.js';
 
 /** Polls `check` until it returns true, printing a dot every few seconds; throws after `timeoutMs`. */
 export async function waitFor(
@@ -41,6 +42,16 @@ export async function httpOk(url: string): Promise<boolean> {
     const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
     await r.arrayBuffer();
     return r.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the DNS server at `host:port` answers an A query for `name` with at least one address. */
+export async function dnsAnswers(host: string, port: number, name: string): Promise<boolean> {
+  try {
+    const r = await queryUDP({ host, port }, { type: 'query', id: Math.floor(Math.random() * 65535), flags: 256, questions: [{ type: 'A', name, class: 'IN' }] }, 2000);
+    return (r.answers ?? []).some((a) => a.type === 'A');
   } catch {
     return false;
   }
