@@ -1,7 +1,7 @@
 // The scheduler: informers feed the queue and the cache; scheduleOne pops a pod, runs the framework
 // over a snapshot, assumes the decision, and binds asynchronously.
 import type { PriorityClass } from '../api/types/apps.js';
-import type { Node, Pod } from '../api/types/core.js';
+import type { Namespace, Node, Pod } from '../api/types/core.js';
 import type { Condition, KubeObject } from '../api/types/meta.js';
 import type { SharedInformerFactory } from '../client/cache/interfaces.js';
 import type { Clientset } from '../client/interfaces.js';
@@ -271,7 +271,8 @@ export class Scheduler implements Runnable {
       }
     }
     q.unschedulablePlugins = d.unschedulablePlugins;
-    const msg = numNodes === 0 ? '0/0 nodes are available: no nodes available to schedule pods.' : fitErrorMessage(numNodes, d);
+    // Upstream returns ErrNoNodesAvailable as the whole message when the cluster has no nodes.
+    const msg = numNodes === 0 ? 'no nodes available to schedule pods' : fitErrorMessage(numNodes, d);
     this.metrics.attempts.inc({ result: 'unschedulable', profile: fw.profile.schedulerName });
     this.metrics.attemptDuration.observe({ result: 'unschedulable', profile: fw.profile.schedulerName }, (this.perfNow() - start) / 1000);
     this.log.debug({ pod: q.podInfo.key, msg }, 'unschedulable');
@@ -311,11 +312,22 @@ export class Scheduler implements Runnable {
 
   // ---- running ----
 
-  /** Contract: wires informers (pods, nodes, priorityclasses) to the handlers. Call before `factory.start`. */
+  /** Namespace labels feed affinity terms' `namespaceSelector` (read through the snapshot). */
+  handleNamespace(ns: Namespace, deleted = false): void {
+    this.snapshot.setNamespace(ns.metadata.name!, deleted ? undefined : { ...(ns.metadata.labels ?? {}) });
+  }
+
+  /** Contract: wires informers (pods, nodes, priorityclasses, namespaces) to the handlers. Call before `factory.start`. */
   attachInformers(factory: SharedInformerFactory): void {
     const pods = factory.informerFor<Pod>(R.pods);
     const nodes = factory.informerFor<Node>(R.nodes);
     const pcs = factory.informerFor<PriorityClass>(R.priorityclasses);
+    const nss = factory.informerFor<Namespace>(R.namespaces);
+    nss.addEventHandler({
+      onAdd: (n) => this.handleNamespace(n),
+      onUpdate: (_o, n) => this.handleNamespace(n),
+      onDelete: (n) => this.handleNamespace(n, true),
+    });
     pcs.addEventHandler({
       onAdd: (o) => this.handlePriorityClass(o),
       onUpdate: (_o, n) => this.handlePriorityClass(n),

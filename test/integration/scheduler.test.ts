@@ -1,7 +1,7 @@
 // The scheduler against a real etcd + apiserver with node objects only (no kubelets).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event, Node, Pod, PriorityClass } from '../../src/api/types/index.js';
+import type { Event, Namespace, Node, Pod, PriorityClass } from '../../src/api/types/index.js';
 import type { Clientset } from '../../src/client/interfaces.js';
 import { R } from '../../src/client/resources.js';
 import { RestClientset } from '../../src/client/rest.js';
@@ -124,6 +124,27 @@ test('required anti-affinity spreads replicas one per node; the extra replica is
     assert.deepEqual([...nodes].sort(), ['a', 'b', 'c']);
     assert.equal(pending.length, 1);
     assert.match(await failedScheduling(cs, pending[0]!), /^0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules\./);
+  });
+});
+
+test('anti-affinity with namespaceSelector keeps away from pods in labelled namespaces', async () => {
+  await withCluster(async ({ cs, startScheduler }) => {
+    for (const n of ['a', 'b']) await createNode(cs, n);
+    await cs.resource<Namespace>(R.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { env: 'prod' } } });
+    startScheduler();
+    const db = makePod('db', { ns: 'prod', labels: { app: 'db' }, spec: { nodeName: 'a' } });
+    delete (db.metadata as { uid?: string }).uid;
+    delete (db.metadata as { creationTimestamp?: string }).creationTimestamp;
+    delete db.status;
+    await cs.resource<Pod>(R.pods).create('prod', db);
+    const term = { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' };
+    // without a namespace selector the term only sees 'default', so both nodes fit; with it, only b
+    for (let i = 0; i < 3; i++) {
+      await createPod(cs, `far-${i}`, { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term, namespaceSelector: { matchLabels: { env: 'prod' } } }] } } } });
+    }
+    for (let i = 0; i < 3; i++) assert.equal(await boundTo(cs, `far-${i}`), 'b');
+    await createPod(cs, 'all-ns', { spec: { nodeSelector: { 'kubernetes.io/hostname': 'a' }, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term, namespaceSelector: {} }] } } } });
+    assert.match(await failedScheduling(cs, 'all-ns'), /^0\/2 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector, 1 node\(s\) didn't match pod anti-affinity rules\./);
   });
 });
 

@@ -13,6 +13,9 @@ export class ClusterSnapshot implements Snapshot {
   imageCounts = new Map<string, number>();
   /** Highest cache generation reflected here. */
   generation = 0;
+  /** Namespace labels by name, kept by the scheduler's namespace informer. */
+  namespaces = new Map<string, Record<string, string>>();
+  nsGeneration = 0;
 
   list(): NodeInfo[] { return this.nodeList; }
   get(nodeName: string): NodeInfo | undefined { return this.nodeInfoMap.get(nodeName); }
@@ -20,6 +23,16 @@ export class ClusterSnapshot implements Snapshot {
   havePodsWithRequiredAntiAffinity(): NodeInfo[] { return this.withRequiredAnti; }
   imageNumNodes(image: string): number { return this.imageCounts.get(image) ?? 0; }
   numNodes(): number { return this.nodeList.length; }
+  namespaceLabels(namespace: string): Record<string, string> | undefined { return this.namespaces.get(namespace); }
+  namespaceGeneration(): number { return this.nsGeneration; }
+  /** Records a namespace's labels (undefined = deleted). */
+  setNamespace(name: string, labels: Record<string, string> | undefined): void {
+    const cur = this.namespaces.get(name);
+    if (labels === undefined) { if (cur) { this.namespaces.delete(name); this.nsGeneration++; } return; }
+    if (cur && JSON.stringify(cur) === JSON.stringify(labels)) return;
+    this.namespaces.set(name, labels);
+    this.nsGeneration++;
+  }
 }
 
 /** Builds a snapshot from NodeInfos (tests and benchmarks). */

@@ -70,6 +70,10 @@ export interface Snapshot {
   /** On how many nodes an image (normalised name) is present. */
   imageNumNodes(image: string): number;
   numNodes(): number;
+  /** Labels of a namespace (affinity terms' `namespaceSelector`); undefined when unknown. */
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
+  /** Changes whenever any namespace's labels change (memoised matches must be dropped then). */
+  namespaceGeneration(): number;
 }
 
 /** What plugins may use besides the snapshot: the API, time, logs, and the framework itself. */

@@ -41,3 +41,32 @@ test('InterPodAffinity score: preferred affinity attracts, preferred anti-affini
   const anti = makePod('p', { spec: { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: term('web', 'zone') }] } } } });
   assert.deepEqual(scoreAll(fw, anti, snap), { a1: 0, b1: 100 });
 });
+
+test('InterPodAffinity: namespaces and namespaceSelector select pods in other namespaces (upstream union)', () => {
+  const snap = snapshot([
+    [zone('a1', 'a'), [makePod('w', { ns: 'prod', labels: { app: 'web' } })]],
+    [zone('b1', 'b'), [makePod('w2', { ns: 'dev', labels: { app: 'web' } })]],
+    [zone('c1', 'c'), []],
+  ]);
+  snap.setNamespace('prod', { env: 'prod' });
+  snap.setNamespace('dev', { env: 'dev' });
+  const fw = frameworkFor(snap, { plugins: [{ name: 'InterPodAffinity' }] });
+  const anti = (t: Partial<PodAffinityTerm>) => makePod('p', { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term('web', 'zone'), ...t }] } } } });
+  const cases: [string, Partial<PodAffinityTerm>, Record<string, string>][] = [
+    ['null selector, no list: own namespace only', {}, { a1: 'ok', b1: 'ok', c1: 'ok' }],
+    ['empty selector: all namespaces', { namespaceSelector: {} }, { a1: ERR_REASON_ANTI_AFFINITY, b1: ERR_REASON_ANTI_AFFINITY, c1: 'ok' }],
+    ['selector env=prod', { namespaceSelector: { matchLabels: { env: 'prod' } } }, { a1: ERR_REASON_ANTI_AFFINITY, b1: 'ok', c1: 'ok' }],
+    ['list dev', { namespaces: ['dev'] }, { a1: 'ok', b1: ERR_REASON_ANTI_AFFINITY, c1: 'ok' }],
+    ['list dev ∪ selector env=prod', { namespaces: ['dev'], namespaceSelector: { matchLabels: { env: 'prod' } } }, { a1: ERR_REASON_ANTI_AFFINITY, b1: ERR_REASON_ANTI_AFFINITY, c1: 'ok' }],
+    ['selector matching no namespace', { namespaceSelector: { matchLabels: { env: 'qa' } } }, { a1: 'ok', b1: 'ok', c1: 'ok' }],
+  ];
+  for (const [name, t, want] of cases) assert.deepEqual(filterAll(fw, anti(t), snap), want, name);
+  // existing pods' terms resolve the incoming pod's namespace labels; relabelling the namespace takes effect
+  const snap2 = snapshot([[zone('a1', 'a'), [makePod('db', { ns: 'prod', spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term('cache', 'zone'), namespaceSelector: { matchLabels: { team: 'x' } } }] } } } })]], [zone('b1', 'b'), []]]);
+  const fw2 = frameworkFor(snap2, { plugins: [{ name: 'InterPodAffinity' }] });
+  const cache = makePod('c', { ns: 'dev', labels: { app: 'cache' } });
+  snap2.setNamespace('dev', { team: 'y' });
+  assert.deepEqual(filterAll(fw2, cache, snap2), { a1: 'ok', b1: 'ok' });
+  snap2.setNamespace('dev', { team: 'x' });
+  assert.deepEqual(filterAll(fw2, cache, snap2), { a1: ERR_REASON_EXISTING_ANTI_AFFINITY, b1: 'ok' });
+});

@@ -3,7 +3,7 @@
 import type { Pod } from '../../api/types/core.js';
 import { MAX_NODE_SCORE, Status, type FilterPlugin, type Handle, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StateData } from '../framework/interface.js';
 import type { NodeInfo } from '../framework/node-info.js';
-import { termMatches, type AffinityTerm, type PodInfo } from '../framework/pod-info.js';
+import { termMatches, type AffinityTerm, type NamespaceLabels, type PodInfo } from '../framework/pod-info.js';
 import { MatchCache } from './helpers/match-cache.js';
 
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
@@ -30,8 +30,8 @@ class Counts {
 }
 
 class PreFilterState implements StateData {
-  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo) {}
-  clone(): PreFilterState { return new PreFilterState(this.existingAnti.clone(), this.affinity.clone(), this.anti.clone(), this.pi); }
+  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo, public ns: NamespaceLabels) {}
+  clone(): PreFilterState { return new PreFilterState(this.existingAnti.clone(), this.affinity.clone(), this.anti.clone(), this.pi, this.ns); }
 }
 
 class PreScoreState implements StateData {
@@ -46,21 +46,21 @@ const pairOf = (ni: NodeInfo, key: string): string | undefined => {
 };
 
 /** Existing pod's required anti-affinity terms that match the incoming pod → counts on its node's domains. */
-function addExistingAnti(c: Counts, existing: PodInfo, incoming: Pod, ni: NodeInfo, sign: number): void {
+function addExistingAnti(c: Counts, existing: PodInfo, incoming: Pod, ni: NodeInfo, sign: number, ns: NamespaceLabels): void {
   for (const t of existing.requiredAntiAffinity) {
-    if (!termMatches(t, incoming)) continue;
+    if (!termMatches(t, incoming, ns)) continue;
     const v = labelOf(ni, t.topologyKey);
     if (v !== undefined) c.add(t.topologyKey, v, sign);
   }
 }
 
 /** Incoming pod's terms vs an existing pod: affinity counts only when every affinity term matches. */
-function addIncoming(st: { affinity: Counts; anti: Counts }, pi: PodInfo, existing: Pod, ni: NodeInfo, sign: number): void {
-  if (pi.requiredAffinity.length && pi.requiredAffinity.every((t) => termMatches(t, existing))) {
+function addIncoming(st: { affinity: Counts; anti: Counts; ns: NamespaceLabels }, pi: PodInfo, existing: Pod, ni: NodeInfo, sign: number): void {
+  if (pi.requiredAffinity.length && pi.requiredAffinity.every((t) => termMatches(t, existing, st.ns))) {
     for (const t of pi.requiredAffinity) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.affinity.add(t.topologyKey, v, sign); }
   }
   for (const t of pi.requiredAntiAffinity) {
-    if (!termMatches(t, existing)) continue;
+    if (!termMatches(t, existing, st.ns)) continue;
     const v = labelOf(ni, t.topologyKey);
     if (v !== undefined) st.anti.add(t.topologyKey, v, sign);
   }
@@ -68,9 +68,9 @@ function addIncoming(st: { affinity: Counts; anti: Counts }, pi: PodInfo, existi
 
 const terminating = (p: Pod): boolean => !!p.metadata.deletionTimestamp;
 
-function scoreTerms(terms: AffinityTerm[], target: Pod, ni: NodeInfo, sign: number, out: Map<string, number>): void {
+function scoreTerms(terms: AffinityTerm[], target: Pod, ni: NodeInfo, sign: number, out: Map<string, number>, ns: NamespaceLabels): void {
   for (const t of terms) {
-    if (!termMatches(t, target)) continue;
+    if (!termMatches(t, target, ns)) continue;
     const p = pairOf(ni, t.topologyKey);
     if (p) out.set(p, (out.get(p) ?? 0) + sign * t.weight);
   }
@@ -83,13 +83,15 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
     name: INTER_POD_AFFINITY,
     preFilter: (state, pod, pi) => {
       const snap = handle.snapshot();
-      const st = new PreFilterState(new Counts(), new Counts(), new Counts(), pi);
+      const ns: NamespaceLabels = (n) => snap.namespaceLabels(n);
+      cache.sync(snap.namespaceGeneration());
+      const st = new PreFilterState(new Counts(), new Counts(), new Counts(), pi, ns);
       // 1. existing pods' anti-affinity terms that select the incoming pod (memoised by term and labels)
       for (const ni of snap.havePodsWithRequiredAntiAffinity()) {
         for (const e of ni.podsWithRequiredAntiAffinity) {
           if (terminating(e.pod)) continue;
           for (const t of e.requiredAntiAffinity) {
-            if (!cache.matches(t.sig, pi.labelsKey, () => termMatches(t, pod))) continue;
+            if (!cache.matches(t.sig, pi.labelsKey, () => termMatches(t, pod, ns))) continue;
             const v = labelOf(ni, t.topologyKey);
             if (v !== undefined) st.existingAnti.add(t.topologyKey, v, 1);
           }
@@ -101,11 +103,11 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
         for (const ni of snap.list()) {
           if (ni.pods.length === 0) continue;
           if (pi.requiredAffinity.length) {
-            const n = cache.count(ni, 'all:' + allSig, ni.pods, (e) => pi.requiredAffinity.every((t) => termMatches(t, e.pod)));
+            const n = cache.count(ni, 'all:' + allSig, ni.pods, (e) => pi.requiredAffinity.every((t) => termMatches(t, e.pod, ns)));
             if (n) for (const t of pi.requiredAffinity) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.affinity.add(t.topologyKey, v, n); }
           }
           for (const t of pi.requiredAntiAffinity) {
-            const n = cache.count(ni, t.sig, ni.pods, (e) => termMatches(t, e.pod));
+            const n = cache.count(ni, t.sig, ni.pods, (e) => termMatches(t, e.pod, ns));
             if (n) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.anti.add(t.topologyKey, v, n); }
           }
         }
@@ -116,12 +118,12 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
     preFilterExtensions: {
       addPod: (state, pod, toAdd, ni) => {
         const st = state.read<PreFilterState>(PRE_FILTER_KEY);
-        if (st) { addExistingAnti(st.existingAnti, toAdd, pod, ni, 1); addIncoming(st, st.pi, toAdd.pod, ni, 1); }
+        if (st) { addExistingAnti(st.existingAnti, toAdd, pod, ni, 1, st.ns); addIncoming(st, st.pi, toAdd.pod, ni, 1); }
         return Status.OK;
       },
       removePod: (state, pod, toRemove, ni) => {
         const st = state.read<PreFilterState>(PRE_FILTER_KEY);
-        if (st) { addExistingAnti(st.existingAnti, toRemove, pod, ni, -1); addIncoming(st, st.pi, toRemove.pod, ni, -1); }
+        if (st) { addExistingAnti(st.existingAnti, toRemove, pod, ni, -1, st.ns); addIncoming(st, st.pi, toRemove.pod, ni, -1); }
         return Status.OK;
       },
     },
@@ -136,7 +138,7 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
           if (st.affinity.get(t.topologyKey, labelOf(ni, t.topologyKey)) <= 0) { ok = false; break; }
         }
         if (!ok) {
-          const selfMatch = st.affinity.m.size === 0 && pi.requiredAffinity.every((t) => termMatches(t, pod) && labelOf(ni, t.topologyKey) !== undefined);
+          const selfMatch = st.affinity.m.size === 0 && pi.requiredAffinity.every((t) => termMatches(t, pod, st.ns) && labelOf(ni, t.topologyKey) !== undefined);
           if (!selfMatch) return Status.unresolvable(ERR_REASON_AFFINITY);
         }
       }
@@ -150,6 +152,7 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
     },
     preScore: (state, pod, pi) => {
       const snap = handle.snapshot();
+      const ns: NamespaceLabels = (n) => snap.namespaceLabels(n);
       const hasPreferred = pi.preferredAffinity.length > 0 || pi.preferredAntiAffinity.length > 0;
       const nodes = hasPreferred ? snap.list() : snap.havePodsWithAffinity();
       const out = new Map<string, number>();
@@ -158,12 +161,12 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
         for (const e of pods) {
           if (terminating(e.pod)) continue;
           // incoming pod's preferences about the existing pod
-          scoreTerms(pi.preferredAffinity, e.pod, ni, 1, out);
-          scoreTerms(pi.preferredAntiAffinity, e.pod, ni, -1, out);
+          scoreTerms(pi.preferredAffinity, e.pod, ni, 1, out, ns);
+          scoreTerms(pi.preferredAntiAffinity, e.pod, ni, -1, out, ns);
           // existing pod's preferences (and required affinity, hard weight 1) about the incoming pod
-          scoreTerms(e.preferredAffinity, pod, ni, 1, out);
-          scoreTerms(e.requiredAffinity, pod, ni, 1, out);
-          scoreTerms(e.preferredAntiAffinity, pod, ni, -1, out);
+          scoreTerms(e.preferredAffinity, pod, ni, 1, out, ns);
+          scoreTerms(e.requiredAffinity, pod, ni, 1, out, ns);
+          scoreTerms(e.preferredAntiAffinity, pod, ni, -1, out, ns);
         }
       }
       if (out.size === 0) return Status.SKIP;
