@@ -1,6 +1,6 @@
 // The scheduler: informers feed the queue and the cache; scheduleOne pops a pod, runs the framework
 // over a snapshot, assumes the decision, and binds asynchronously.
-import type { PriorityClass } from '../api/types/apps.js';
+import type { PodDisruptionBudget, PriorityClass } from '../api/types/apps.js';
 import type { Namespace, Node, Pod } from '../api/types/core.js';
 import type { Condition, KubeObject } from '../api/types/meta.js';
 import type { SharedInformerFactory } from '../client/cache/interfaces.js';
@@ -62,6 +62,8 @@ export class Scheduler implements Runnable {
   private log: Logger;
   private events: EventSink | undefined;
   private priorityClasses = new Map<string, PriorityClass>();
+  /** PodDisruptionBudgets by namespace/name (preemption reads them). */
+  private pdbs = new Map<string, PodDisruptionBudget>();
   private inFlightBinds = new Set<Promise<void>>();
   private maxInFlight: number;
   private perfNow: () => number;
@@ -87,6 +89,7 @@ export class Scheduler implements Runnable {
         clock: this.clock,
         logger: this.log.child({ profile: p.schedulerName }),
         nominatedPodsForNode: (n) => queueRef?.nominatedPodsForNode(n) ?? [],
+        podDisruptionBudgets: () => [...this.pdbs.values()],
         ...(opts.random ? { random: opts.random } : {}),
       });
       if (!fw.queueSortPlugin) throw new Error(`profile ${p.schedulerName} has no QueueSort plugin`);
@@ -312,17 +315,29 @@ export class Scheduler implements Runnable {
 
   // ---- running ----
 
+  handlePDB(pdb: PodDisruptionBudget, deleted = false): void {
+    const key = `${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`;
+    if (deleted) this.pdbs.delete(key);
+    else this.pdbs.set(key, pdb);
+  }
+
   /** Namespace labels feed affinity terms' `namespaceSelector` (read through the snapshot). */
   handleNamespace(ns: Namespace, deleted = false): void {
     this.snapshot.setNamespace(ns.metadata.name!, deleted ? undefined : { ...(ns.metadata.labels ?? {}) });
   }
 
-  /** Contract: wires informers (pods, nodes, priorityclasses, namespaces) to the handlers. Call before `factory.start`. */
+  /** Contract: wires informers (pods, nodes, priorityclasses, namespaces, poddisruptionbudgets) to the handlers. Call before `factory.start`. */
   attachInformers(factory: SharedInformerFactory): void {
     const pods = factory.informerFor<Pod>(R.pods);
     const nodes = factory.informerFor<Node>(R.nodes);
     const pcs = factory.informerFor<PriorityClass>(R.priorityclasses);
     const nss = factory.informerFor<Namespace>(R.namespaces);
+    const pdbs = factory.informerFor<PodDisruptionBudget>(R.poddisruptionbudgets);
+    pdbs.addEventHandler({
+      onAdd: (o) => this.handlePDB(o),
+      onUpdate: (_o, n) => this.handlePDB(n),
+      onDelete: (o) => this.handlePDB(o, true),
+    });
     nss.addEventHandler({
       onAdd: (n) => this.handleNamespace(n),
       onUpdate: (_o, n) => this.handleNamespace(n),

@@ -1,7 +1,7 @@
 // The scheduler against a real etcd + apiserver with node objects only (no kubelets).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event, Namespace, Node, Pod, PriorityClass } from '../../src/api/types/index.js';
+import type { Event, Namespace, Node, Pod, PodDisruptionBudget, PriorityClass } from '../../src/api/types/index.js';
 import type { Clientset } from '../../src/client/interfaces.js';
 import { R } from '../../src/client/resources.js';
 import { RestClientset } from '../../src/client/rest.js';
@@ -202,6 +202,27 @@ test('preemption evicts the lowest-priority victim and the preemptor takes its p
     // play the kubelet: finish the victim's deletion
     await cs.resource<Pod>(R.pods).delete('default', 'victim', { gracePeriodSeconds: 0 }).catch(() => undefined);
     assert.equal(await boundTo(cs, 'preemptor', 20_000), 'n1');
+  });
+});
+
+test('preemption prefers victims whose eviction keeps a PodDisruptionBudget (policy/v1 pdb served with status)', async () => {
+  await withCluster(async ({ cs, startScheduler }) => {
+    // the PDB resource and its status subresource (no disruption controller: we set the status)
+    const pdbs = cs.resource<PodDisruptionBudget>(R.poddisruptionbudgets);
+    await pdbs.create('default', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } } });
+    await pdbs.patch('default', 'db', 'merge', { status: { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }, { subresource: 'status' });
+    assert.equal((await pdbs.get('default', 'db')).status?.disruptionsAllowed, 0);
+    await createNode(cs, 'n1', { cpu: '1' });
+    await createNode(cs, 'n2', { cpu: '1' });
+    startScheduler();
+    // 'guarded' (priority 10) is the cheaper victim but its PDB allows no disruption; 'free' has priority 50
+    await createWithPriority(cs, 'guarded', 10, { cpu: '1', labels: { app: 'db' }, spec: { nodeName: 'n1' } });
+    await createWithPriority(cs, 'free', 50, { cpu: '1', labels: { app: 'web' }, spec: { nodeName: 'n2' } });
+    await createWithPriority(cs, 'preemptor', 1000, { cpu: '1' });
+    assert.equal(await eventually(async () => (await getPod(cs, 'preemptor')).status?.nominatedNodeName, 15_000, 'nominated'), 'n2');
+    assert.equal((await getPod(cs, 'guarded')).metadata.deletionTimestamp, undefined);
+    await cs.resource<Pod>(R.pods).delete('default', 'free', { gracePeriodSeconds: 0 }).catch(() => undefined);
+    assert.equal(await boundTo(cs, 'preemptor', 20_000), 'n2');
   });
 });
 

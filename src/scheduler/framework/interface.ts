@@ -1,5 +1,6 @@
 // The scheduling framework's contracts: Status, CycleState, the snapshot plugins read, and the
 // extension-point plugin interfaces (modelled on kube-scheduler's framework/interface.go).
+import type { PodDisruptionBudget } from '../../api/types/apps.js';
 import type { Pod } from '../../api/types/core.js';
 import type { Clientset } from '../../client/interfaces.js';
 import type { Clock } from '../../util/clock.js';
@@ -89,6 +90,8 @@ export interface Handle {
   runPreFilterExtensionRemovePod(state: CycleState, pod: Pod, toRemove: PodInfo, nodeInfo: NodeInfo): Status;
   /** Pods nominated (by preemption) to run on a node, not yet bound. */
   nominatedPodsForNode(nodeName: string): PodInfo[];
+  /** PodDisruptionBudgets known to the scheduler (preemption avoids violating them). */
+  podDisruptionBudgets(): PodDisruptionBudget[];
 }
 
 export interface Plugin { readonly name: string }

@@ -1,4 +1,5 @@
 // The framework runtime: instantiates a profile's plugins and runs the extension points.
+import type { PodDisruptionBudget } from '../../api/types/apps.js';
 import type { Pod } from '../../api/types/core.js';
 import type { Clientset } from '../../client/interfaces.js';
 import type { Clock } from '../../util/clock.js';
@@ -40,6 +41,8 @@ export interface FrameworkDeps {
   logger: Logger;
   /** Pods nominated to a node by preemption (empty when none). */
   nominatedPodsForNode?(nodeName: string): PodInfo[];
+  /** PodDisruptionBudgets (empty when none). */
+  podDisruptionBudgets?(): PodDisruptionBudget[];
   /** Uniform [0,1) source for tie-breaking; injected for deterministic tests. */
   random?: () => number;
 }
@@ -126,6 +129,7 @@ export class Framework implements Handle {
 
   snapshot(): Snapshot { return this.deps.snapshot(); }
   nominatedPodsForNode(nodeName: string): PodInfo[] { return this.deps.nominatedPodsForNode?.(nodeName) ?? []; }
+  podDisruptionBudgets(): PodDisruptionBudget[] { return this.deps.podDisruptionBudgets?.() ?? []; }
   plugin(name: string): AnyPlugin | undefined { return this.instances.get(name); }
   hasPostFilter(): boolean { return this.postFilters.length > 0; }
 
