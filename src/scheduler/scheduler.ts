@@ -141,6 +141,8 @@ export class Scheduler implements Runnable {
   }
 
   handlePodDelete(pod: Pod): void {
+    // a deleted pod waiting at Permit is rejected (upstream)
+    if (pod.metadata.uid) for (const fw of this.frameworks.values()) fw.rejectWaitingPod(pod.metadata.uid);
     if (pod.spec.nodeName) {
       this.cache.removePod(pod);
       this.queue.moveAllToActiveOrBackoff();
@@ -220,7 +222,7 @@ export class Scheduler implements Runnable {
       return true;
     }
     // 6.
-    const p = this.bindingCycle(fw, q, cycle, state, pod, host, start, permit.status.code === Code.Wait ? permit.timeoutMs : 0);
+    const p = this.bindingCycle(fw, q, cycle, state, pod, host, start);
     this.inFlightBinds.add(p);
     void p.finally(() => this.inFlightBinds.delete(p));
     return true;
@@ -229,16 +231,17 @@ export class Scheduler implements Runnable {
   /** Resolves when every binding started so far has finished. */
   async waitForBindings(): Promise<void> { await Promise.allSettled([...this.inFlightBinds]); }
 
-  private async bindingCycle(fw: Framework, q: QueuedPodInfo, cycle: number, state: CycleState, pod: Pod, host: string, start: number, permitWaitMs: number): Promise<void> {
+  private async bindingCycle(fw: Framework, q: QueuedPodInfo, cycle: number, state: CycleState, pod: Pod, host: string, start: number): Promise<void> {
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: host } };
-    // A Wait from Permit without a waiting-pod API ends at its timeout as a rejection (upstream semantics).
-    if (permitWaitMs > 0) {
-      await this.clock.sleep(permitWaitMs).catch(() => undefined);
+    // 1. a pod held at Permit waits until allowed, rejected or timed out
+    const permit = await fw.waitOnPermit(assumed);
+    if (!permit.isSuccess()) {
       fw.runUnreservePlugins(state, assumed, host);
       this.cache.forgetPod(pod);
-      this.handleError(fw, q, cycle, `pod ${q.podInfo.key} rejected while waiting on permit: timeout`, start, true);
+      this.handleError(fw, q, cycle, permit.message(), start, permit.isRejected());
       return;
     }
+    // 2. PreBind, Bind
     let st = await fw.runPreBindPlugins(state, assumed, host);
     if (st.isSuccess()) st = await fw.runBindPlugins(state, assumed, host);
     if (!st.isSuccess()) {

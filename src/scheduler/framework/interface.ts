@@ -92,6 +92,19 @@ export interface Handle {
   nominatedPodsForNode(nodeName: string): PodInfo[];
   /** PodDisruptionBudgets known to the scheduler (preemption avoids violating them). */
   podDisruptionBudgets(): PodDisruptionBudget[];
+  /** A pod held at Permit (by UID), for plugins that allow or reject it later. */
+  getWaitingPod(uid: string): WaitingPodHandle | undefined;
+  iterateOverWaitingPods(f: (wp: WaitingPodHandle) => void): void;
+  /** Rejects a waiting pod; false when none waits with that UID. */
+  rejectWaitingPod(uid: string): boolean;
+}
+
+/** What plugins may do with a pod waiting at Permit. */
+export interface WaitingPodHandle {
+  readonly pod: Pod;
+  pendingPlugins(): string[];
+  allow(plugin: string): void;
+  reject(plugin: string, message: string): void;
 }
 
 export interface Plugin { readonly name: string }
