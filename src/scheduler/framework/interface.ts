@@ -75,6 +75,13 @@ export interface Snapshot {
   namespaceLabels(namespace: string): Record<string, string> | undefined;
   /** Changes whenever any namespace's labels change (memoised matches must be dropped then). */
   namespaceGeneration(): number;
+  /** Bumped by every refresh that changed some node. */
+  version(): number;
+  /**
+   * Names of nodes whose NodeInfo was replaced after `version`, or undefined when that is unknown
+   * (too old, or nodes were added/removed): callers then recompute from `list()`.
+   */
+  changedSince(version: number): string[] | undefined;
 }
 
 /** What plugins may use besides the snapshot: the API, time, logs, and the framework itself. */

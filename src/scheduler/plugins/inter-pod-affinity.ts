@@ -5,6 +5,7 @@ import { MAX_NODE_SCORE, Status, type FilterPlugin, type Handle, type PreFilterP
 import type { NodeInfo } from '../framework/node-info.js';
 import { termMatches, type AffinityTerm, type NamespaceLabels, type PodInfo } from '../framework/pod-info.js';
 import { MatchCache } from './helpers/match-cache.js';
+import { TopologyIndex } from './helpers/topology-index.js';
 
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
 export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -24,6 +25,12 @@ class Counts {
     if (v === 0) vs.delete(value);
     else vs.set(value, v);
     if (vs.size === 0) this.m.delete(key);
+  }
+  /** Adds per-value counts of one topology key. */
+  merge(key: string, counts: Map<string, number>): void {
+    if (counts.size === 0) return;
+    if (!this.m.has(key)) { this.m.set(key, new Map(counts)); return; }
+    for (const [v, n] of counts) this.add(key, v, n);
   }
   get(key: string, value: string | undefined): number { return value === undefined ? 0 : this.m.get(key)?.get(value) ?? 0; }
   clone(): Counts { const c = new Counts(); for (const [k, vs] of this.m) c.m.set(k, new Map(vs)); return c; }
@@ -79,6 +86,7 @@ function scoreTerms(terms: AffinityTerm[], target: Pod, ni: NodeInfo, sign: numb
 /** Contract: PreFilter (+AddPod/RemovePod) + Filter + PreScore + Score (min-max normalised). */
 export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const cache = new MatchCache();
+  const index = new TopologyIndex();
   return {
     name: INTER_POD_AFFINITY,
     preFilter: (state, pod, pi) => {
@@ -86,31 +94,35 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
       const ns: NamespaceLabels = (n) => snap.namespaceLabels(n);
       cache.sync(snap.namespaceGeneration());
       const st = new PreFilterState(new Counts(), new Counts(), new Counts(), pi, ns);
-      // 1. existing pods' anti-affinity terms that select the incoming pod (memoised by term and labels)
-      for (const ni of snap.havePodsWithRequiredAntiAffinity()) {
+      // 1. existing pods' anti-affinity terms that select the incoming pod (indexed across cycles by
+      //    the incoming pod's namespace and labels, which decide every such match)
+      const existing = index.counts(snap, 'existing:' + pi.labelsKey, (ni) => {
+        let out: Map<string, number> | undefined;
         for (const e of ni.podsWithRequiredAntiAffinity) {
           if (terminating(e.pod)) continue;
           for (const t of e.requiredAntiAffinity) {
             if (!cache.matches(t.sig, pi.labelsKey, () => termMatches(t, pod, ns))) continue;
-            const v = labelOf(ni, t.topologyKey);
-            if (v !== undefined) st.existingAnti.add(t.topologyKey, v, 1);
+            (out ??= new Map()).set(t.topologyKey, (out.get(t.topologyKey) ?? 0) + 1);
           }
+        }
+        return out;
+      });
+      for (const [tk, vs] of existing) st.existingAnti.merge(tk, vs);
+      // 2. the incoming pod's terms: matching pods per topology value (indexed across cycles)
+      const one = (tk: string, n: number) => (n ? new Map([[tk, n]]) : undefined);
+      if (pi.requiredAffinity.length) {
+        const allSig = 'all:' + pi.requiredAffinity.map((t) => t.sig).join('&');
+        const keys = [...new Set(pi.requiredAffinity.map((t) => t.topologyKey))];
+        for (const tk of keys) {
+          const countAll = (ni: NodeInfo) => one(tk, cache.count(ni, allSig, ni.pods, (e) => pi.requiredAffinity.every((t) => termMatches(t, e.pod, ns))));
+          const c = index.counts(snap, `${allSig}\u0000${tk}`, countAll).get(tk);
+          // every term adds the node's count under its own key (terms sharing a key add twice, as before)
+          if (c) for (const t of pi.requiredAffinity) if (t.topologyKey === tk) st.affinity.merge(tk, c);
         }
       }
-      // 2. the incoming pod's terms: matching pods per node, counted once per node clone
-      if (pi.requiredAffinity.length || pi.requiredAntiAffinity.length) {
-        const allSig = pi.requiredAffinity.map((t) => t.sig).join('&');
-        for (const ni of snap.list()) {
-          if (ni.pods.length === 0) continue;
-          if (pi.requiredAffinity.length) {
-            const n = cache.count(ni, 'all:' + allSig, ni.pods, (e) => pi.requiredAffinity.every((t) => termMatches(t, e.pod, ns)));
-            if (n) for (const t of pi.requiredAffinity) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.affinity.add(t.topologyKey, v, n); }
-          }
-          for (const t of pi.requiredAntiAffinity) {
-            const n = cache.count(ni, t.sig, ni.pods, (e) => termMatches(t, e.pod, ns));
-            if (n) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.anti.add(t.topologyKey, v, n); }
-          }
-        }
+      for (const t of pi.requiredAntiAffinity) {
+        const c = index.counts(snap, `${t.sig}\u0000${t.topologyKey}`, (ni) => one(t.topologyKey, cache.count(ni, t.sig, ni.pods, (e) => termMatches(t, e.pod, ns)))).get(t.topologyKey);
+        if (c) st.anti.merge(t.topologyKey, c);
       }
       state.write(PRE_FILTER_KEY, st);
       return { status: Status.OK };
@@ -154,11 +166,31 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
       const snap = handle.snapshot();
       const ns: NamespaceLabels = (n) => snap.namespaceLabels(n);
       const hasPreferred = pi.preferredAffinity.length > 0 || pi.preferredAntiAffinity.length > 0;
-      const nodes = hasPreferred ? snap.list() : snap.havePodsWithAffinity();
       const out = new Map<string, number>();
-      for (const ni of nodes) {
-        const pods = hasPreferred ? ni.pods : ni.podsWithAffinity;
-        for (const e of pods) {
+      if (!hasPreferred) {
+        // Only existing pods' terms about the incoming pod count: their sums per topology value depend
+        // on the incoming pod's namespace and labels alone, so they are indexed across cycles. (Zero
+        // sums are dropped; an all-zero map scores every node alike, as skipping does.)
+        const sums = index.counts(snap, 'score:' + pi.labelsKey, (ni) => {
+          let m: Map<string, number> | undefined;
+          const add = (terms: AffinityTerm[], sign: number) => {
+            for (const t of terms) if (termMatches(t, pod, ns)) (m ??= new Map()).set(t.topologyKey, (m.get(t.topologyKey) ?? 0) + sign * t.weight);
+          };
+          for (const e of ni.podsWithAffinity) {
+            if (terminating(e.pod)) continue;
+            add(e.preferredAffinity, 1);
+            add(e.requiredAffinity, 1);
+            add(e.preferredAntiAffinity, -1);
+          }
+          return m;
+        });
+        for (const [tk, vs] of sums) for (const [v, n] of vs) out.set(`${tk}=${v}`, n);
+        if (out.size === 0) return Status.SKIP;
+        state.write(PRE_SCORE_KEY, new PreScoreState(out));
+        return Status.OK;
+      }
+      for (const ni of snap.list()) {
+        for (const e of ni.pods) {
           if (terminating(e.pod)) continue;
           // incoming pod's preferences about the existing pod
           scoreTerms(pi.preferredAffinity, e.pod, ni, 1, out, ns);
