@@ -25,6 +25,7 @@ export const R = {
   cronjobs: ref('batch', 'v1', 'cronjobs', 'CronJob'),
   leases: ref('coordination.k8s.io', 'v1', 'leases', 'Lease'),
   endpointslices: ref('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
+  poddisruptionbudgets: ref('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget'),
   priorityclasses: ref('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false),
 } as const;
 

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Pod } from '../api/types/core.js';
 import type { KubeObject } from '../api/types/meta.js';
 import { FakeClock } from '../util/clock.js';
+import { Code, CycleState, Status } from './framework/interface.js';
+import { defaultProfile } from './framework/profile.js';
+import { inTreeRegistry } from './plugins/index.js';
 import { Scheduler, type EventSink } from './scheduler.js';
 import { RecordingClientset } from './testing/fake-clientset.js';
 import { makeNode, makePod } from './testing/fixtures.js';
@@ -111,4 +115,64 @@ test('only pods for this scheduler name are queued', () => {
   s.handlePodAdd(makePod('mine'));
   s.handlePodAdd(makePod('theirs', { spec: { schedulerName: 'other' } }));
   assert.equal(s.queue.lengths().active, 1);
+});
+
+/** A scheduler whose profile adds a Permit plugin "Gate" that holds pods labelled gate=yes for 10 s. */
+function gated() {
+  const cs = new RecordingClientset();
+  const events = new Events();
+  const clock = new FakeClock(1_000_000);
+  const registry = inTreeRegistry().register('Gate', () => ({
+    name: 'Gate',
+    permit: (_s: CycleState, pod: Pod) => (pod.metadata.labels?.gate === 'yes' ? { status: new Status(Code.Wait), timeoutMs: 10_000 } : { status: Status.OK }),
+  }));
+  const profile = defaultProfile();
+  profile.plugins.permit = [{ name: 'Gate' }];
+  const s = new Scheduler({ clientset: cs, clock, events, random: () => 0.5, registry, profiles: [profile] });
+  s.handleNodeAdd(makeNode('n1'));
+  return { cs, events, clock, s, fw: s.framework('default-scheduler')! };
+}
+
+test('Permit Wait: a held pod binds once allowed, and others bind meanwhile', async () => {
+  const { cs, s, fw } = gated();
+  s.handlePodAdd(makePod('held', { labels: { gate: 'yes' } }));
+  s.handlePodAdd(makePod('free'));
+  await s.scheduleOne();
+  await s.scheduleOne();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(cs.bindings(), { free: 'n1' });
+  const wp = fw.getWaitingPod('uid-held');
+  assert.deepEqual(wp?.pendingPlugins(), ['Gate']);
+  let seen = 0;
+  fw.iterateOverWaitingPods(() => seen++);
+  assert.equal(seen, 1);
+  wp!.allow('Gate');
+  await s.waitForBindings();
+  assert.deepEqual(cs.bindings(), { free: 'n1', held: 'n1' });
+  assert.equal(fw.getWaitingPod('uid-held'), undefined);
+});
+
+test('Permit Wait: timeout and rejection send the pod back unschedulable with upstream messages', async () => {
+  const { cs, events, clock, s, fw } = gated();
+  s.handlePodAdd(makePod('late', { labels: { gate: 'yes' } }));
+  await s.scheduleOne();
+  clock.advance(10_000);
+  await s.waitForBindings();
+  assert.deepEqual(cs.bindings(), {});
+  assert.deepEqual(events.list.map((e) => [e.reason, e.message]), [['FailedScheduling', 'rejected due to timeout after waiting 10s at plugin Gate']]);
+  // the assumed pod was forgotten: the node's resources are free again
+  assert.equal(s.cache.isAssumed(makePod('late', { nodeName: 'n1' })), false);
+  s.handlePodAdd(makePod('nope', { labels: { gate: 'yes' } }));
+  await s.scheduleOne();
+  fw.getWaitingPod('uid-nope')!.reject('Gate', 'not today');
+  await s.waitForBindings();
+  assert.equal(events.list.at(-1)?.message, 'not today');
+  // deleting a waiting pod rejects it
+  const gone = makePod('gone', { labels: { gate: 'yes' } });
+  s.handlePodAdd(gone);
+  await s.scheduleOne();
+  s.handlePodDelete(gone);
+  await s.waitForBindings();
+  assert.deepEqual(cs.bindings(), {});
+  assert.equal(fw.getWaitingPod('uid-gone'), undefined);
 });

@@ -1,7 +1,7 @@
 // The scheduler: informers feed the queue and the cache; scheduleOne pops a pod, runs the framework
 // over a snapshot, assumes the decision, and binds asynchronously.
-import type { PriorityClass } from '../api/types/apps.js';
-import type { Node, Pod } from '../api/types/core.js';
+import type { PodDisruptionBudget, PriorityClass } from '../api/types/apps.js';
+import type { Namespace, Node, Pod } from '../api/types/core.js';
 import type { Condition, KubeObject } from '../api/types/meta.js';
 import type { SharedInformerFactory } from '../client/cache/interfaces.js';
 import type { Clientset } from '../client/interfaces.js';
@@ -62,6 +62,8 @@ export class Scheduler implements Runnable {
   private log: Logger;
   private events: EventSink | undefined;
   private priorityClasses = new Map<string, PriorityClass>();
+  /** PodDisruptionBudgets by namespace/name (preemption reads them). */
+  private pdbs = new Map<string, PodDisruptionBudget>();
   private inFlightBinds = new Set<Promise<void>>();
   private maxInFlight: number;
   private perfNow: () => number;
@@ -87,6 +89,7 @@ export class Scheduler implements Runnable {
         clock: this.clock,
         logger: this.log.child({ profile: p.schedulerName }),
         nominatedPodsForNode: (n) => queueRef?.nominatedPodsForNode(n) ?? [],
+        podDisruptionBudgets: () => [...this.pdbs.values()],
         ...(opts.random ? { random: opts.random } : {}),
       });
       if (!fw.queueSortPlugin) throw new Error(`profile ${p.schedulerName} has no QueueSort plugin`);
@@ -138,6 +141,8 @@ export class Scheduler implements Runnable {
   }
 
   handlePodDelete(pod: Pod): void {
+    // a deleted pod waiting at Permit is rejected (upstream)
+    if (pod.metadata.uid) for (const fw of this.frameworks.values()) fw.rejectWaitingPod(pod.metadata.uid);
     if (pod.spec.nodeName) {
       this.cache.removePod(pod);
       this.queue.moveAllToActiveOrBackoff();
@@ -217,7 +222,7 @@ export class Scheduler implements Runnable {
       return true;
     }
     // 6.
-    const p = this.bindingCycle(fw, q, cycle, state, pod, host, start, permit.status.code === Code.Wait ? permit.timeoutMs : 0);
+    const p = this.bindingCycle(fw, q, cycle, state, pod, host, start);
     this.inFlightBinds.add(p);
     void p.finally(() => this.inFlightBinds.delete(p));
     return true;
@@ -226,16 +231,17 @@ export class Scheduler implements Runnable {
   /** Resolves when every binding started so far has finished. */
   async waitForBindings(): Promise<void> { await Promise.allSettled([...this.inFlightBinds]); }
 
-  private async bindingCycle(fw: Framework, q: QueuedPodInfo, cycle: number, state: CycleState, pod: Pod, host: string, start: number, permitWaitMs: number): Promise<void> {
+  private async bindingCycle(fw: Framework, q: QueuedPodInfo, cycle: number, state: CycleState, pod: Pod, host: string, start: number): Promise<void> {
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName: host } };
-    // A Wait from Permit without a waiting-pod API ends at its timeout as a rejection (upstream semantics).
-    if (permitWaitMs > 0) {
-      await this.clock.sleep(permitWaitMs).catch(() => undefined);
+    // 1. a pod held at Permit waits until allowed, rejected or timed out
+    const permit = await fw.waitOnPermit(assumed);
+    if (!permit.isSuccess()) {
       fw.runUnreservePlugins(state, assumed, host);
       this.cache.forgetPod(pod);
-      this.handleError(fw, q, cycle, `pod ${q.podInfo.key} rejected while waiting on permit: timeout`, start, true);
+      this.handleError(fw, q, cycle, permit.message(), start, permit.isRejected());
       return;
     }
+    // 2. PreBind, Bind
     let st = await fw.runPreBindPlugins(state, assumed, host);
     if (st.isSuccess()) st = await fw.runBindPlugins(state, assumed, host);
     if (!st.isSuccess()) {
@@ -271,7 +277,8 @@ export class Scheduler implements Runnable {
       }
     }
     q.unschedulablePlugins = d.unschedulablePlugins;
-    const msg = numNodes === 0 ? '0/0 nodes are available: no nodes available to schedule pods.' : fitErrorMessage(numNodes, d);
+    // Upstream returns ErrNoNodesAvailable as the whole message when the cluster has no nodes.
+    const msg = numNodes === 0 ? 'no nodes available to schedule pods' : fitErrorMessage(numNodes, d);
     this.metrics.attempts.inc({ result: 'unschedulable', profile: fw.profile.schedulerName });
     this.metrics.attemptDuration.observe({ result: 'unschedulable', profile: fw.profile.schedulerName }, (this.perfNow() - start) / 1000);
     this.log.debug({ pod: q.podInfo.key, msg }, 'unschedulable');
@@ -311,11 +318,34 @@ export class Scheduler implements Runnable {
 
   // ---- running ----
 
-  /** Contract: wires informers (pods, nodes, priorityclasses) to the handlers. Call before `factory.start`. */
+  handlePDB(pdb: PodDisruptionBudget, deleted = false): void {
+    const key = `${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`;
+    if (deleted) this.pdbs.delete(key);
+    else this.pdbs.set(key, pdb);
+  }
+
+  /** Namespace labels feed affinity terms' `namespaceSelector` (read through the snapshot). */
+  handleNamespace(ns: Namespace, deleted = false): void {
+    this.snapshot.setNamespace(ns.metadata.name!, deleted ? undefined : { ...(ns.metadata.labels ?? {}) });
+  }
+
+  /** Contract: wires informers (pods, nodes, priorityclasses, namespaces, poddisruptionbudgets) to the handlers. Call before `factory.start`. */
   attachInformers(factory: SharedInformerFactory): void {
     const pods = factory.informerFor<Pod>(R.pods);
     const nodes = factory.informerFor<Node>(R.nodes);
     const pcs = factory.informerFor<PriorityClass>(R.priorityclasses);
+    const nss = factory.informerFor<Namespace>(R.namespaces);
+    const pdbs = factory.informerFor<PodDisruptionBudget>(R.poddisruptionbudgets);
+    pdbs.addEventHandler({
+      onAdd: (o) => this.handlePDB(o),
+      onUpdate: (_o, n) => this.handlePDB(n),
+      onDelete: (o) => this.handlePDB(o, true),
+    });
+    nss.addEventHandler({
+      onAdd: (n) => this.handleNamespace(n),
+      onUpdate: (_o, n) => this.handleNamespace(n),
+      onDelete: (n) => this.handleNamespace(n, true),
+    });
     pcs.addEventHandler({
       onAdd: (o) => this.handlePriorityClass(o),
       onUpdate: (_o, n) => this.handlePriorityClass(n),

@@ -1,7 +1,7 @@
 // The scheduler against a real etcd + apiserver with node objects only (no kubelets).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event, Node, Pod, PriorityClass } from '../../src/api/types/index.js';
+import type { Event, Namespace, Node, Pod, PodDisruptionBudget, PriorityClass } from '../../src/api/types/index.js';
 import type { Clientset } from '../../src/client/interfaces.js';
 import { R } from '../../src/client/resources.js';
 import { RestClientset } from '../../src/client/rest.js';
@@ -127,6 +127,27 @@ test('required anti-affinity spreads replicas one per node; the extra replica is
   });
 });
 
+test('anti-affinity with namespaceSelector keeps away from pods in labelled namespaces', async () => {
+  await withCluster(async ({ cs, startScheduler }) => {
+    for (const n of ['a', 'b']) await createNode(cs, n);
+    await cs.resource<Namespace>(R.namespaces).create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { env: 'prod' } } });
+    startScheduler();
+    const db = makePod('db', { ns: 'prod', labels: { app: 'db' }, spec: { nodeName: 'a' } });
+    delete (db.metadata as { uid?: string }).uid;
+    delete (db.metadata as { creationTimestamp?: string }).creationTimestamp;
+    delete db.status;
+    await cs.resource<Pod>(R.pods).create('prod', db);
+    const term = { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' };
+    // without a namespace selector the term only sees 'default', so both nodes fit; with it, only b
+    for (let i = 0; i < 3; i++) {
+      await createPod(cs, `far-${i}`, { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term, namespaceSelector: { matchLabels: { env: 'prod' } } }] } } } });
+    }
+    for (let i = 0; i < 3; i++) assert.equal(await boundTo(cs, `far-${i}`), 'b');
+    await createPod(cs, 'all-ns', { spec: { nodeSelector: { 'kubernetes.io/hostname': 'a' }, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...term, namespaceSelector: {} }] } } } });
+    assert.match(await failedScheduling(cs, 'all-ns'), /^0\/2 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector, 1 node\(s\) didn't match pod anti-affinity rules\./);
+  });
+});
+
 test('topology spread: maxSkew 1 over zones', async () => {
   await withCluster(async ({ cs, startScheduler }) => {
     // zone a has 3 nodes, zone b 1: without the constraint LeastAllocated would favour zone a
@@ -181,6 +202,27 @@ test('preemption evicts the lowest-priority victim and the preemptor takes its p
     // play the kubelet: finish the victim's deletion
     await cs.resource<Pod>(R.pods).delete('default', 'victim', { gracePeriodSeconds: 0 }).catch(() => undefined);
     assert.equal(await boundTo(cs, 'preemptor', 20_000), 'n1');
+  });
+});
+
+test('preemption prefers victims whose eviction keeps a PodDisruptionBudget (policy/v1 pdb served with status)', async () => {
+  await withCluster(async ({ cs, startScheduler }) => {
+    // the PDB resource and its status subresource (no disruption controller: we set the status)
+    const pdbs = cs.resource<PodDisruptionBudget>(R.poddisruptionbudgets);
+    await pdbs.create('default', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } } });
+    await pdbs.patch('default', 'db', 'merge', { status: { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }, { subresource: 'status' });
+    assert.equal((await pdbs.get('default', 'db')).status?.disruptionsAllowed, 0);
+    await createNode(cs, 'n1', { cpu: '1' });
+    await createNode(cs, 'n2', { cpu: '1' });
+    startScheduler();
+    // 'guarded' (priority 10) is the cheaper victim but its PDB allows no disruption; 'free' has priority 50
+    await createWithPriority(cs, 'guarded', 10, { cpu: '1', labels: { app: 'db' }, spec: { nodeName: 'n1' } });
+    await createWithPriority(cs, 'free', 50, { cpu: '1', labels: { app: 'web' }, spec: { nodeName: 'n2' } });
+    await createWithPriority(cs, 'preemptor', 1000, { cpu: '1' });
+    assert.equal(await eventually(async () => (await getPod(cs, 'preemptor')).status?.nominatedNodeName, 15_000, 'nominated'), 'n2');
+    assert.equal((await getPod(cs, 'guarded')).metadata.deletionTimestamp, undefined);
+    await cs.resource<Pod>(R.pods).delete('default', 'free', { gracePeriodSeconds: 0 }).catch(() => undefined);
+    assert.equal(await boundTo(cs, 'preemptor', 20_000), 'n2');
   });
 });
 

@@ -1,4 +1,4 @@
-// apps/v1, batch/v1, coordination, discovery and scheduling types.
+// apps/v1, batch/v1, coordination, discovery, policy and scheduling types.
 import type { Condition, IntOrString, KubeObject, LabelSelector, ObjectMeta } from './meta.js';
 import type { PodTemplateSpec } from './core.js';
 
@@ -172,4 +172,24 @@ export interface PriorityClass extends KubeObject {
   globalDefault?: boolean;
   description?: string;
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
+}
+
+/** policy/v1 PodDisruptionBudget: how many pods selected by `selector` may be disrupted at once. */
+export interface PodDisruptionBudget extends KubeObject {
+  spec: {
+    minAvailable?: IntOrString;
+    maxUnavailable?: IntOrString;
+    selector?: LabelSelector | null;
+    unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+  };
+  status?: {
+    observedGeneration?: number;
+    /** Pods already being disrupted (evicted, not yet gone): name → eviction time. */
+    disruptedPods?: Record<string, string>;
+    disruptionsAllowed?: number;
+    currentHealthy?: number;
+    desiredHealthy?: number;
+    expectedPods?: number;
+    conditions?: Condition[];
+  };
 }

@@ -164,6 +164,7 @@ export class SchedulerCache {
   updateSnapshot(snap: ClusterSnapshot): void {
     if (this.dirty.size === 0 && !this.nodeSetChanged) return;
     let affinityChanged = false;
+    const changed = [...this.dirty];
     // 1.
     for (const name of this.dirty) {
       const ni = this.nodes.get(name);
@@ -184,6 +185,7 @@ export class SchedulerCache {
     }
     this.dirty.clear();
     // 2.
+    const rebuilt = this.nodeSetChanged;
     if (this.nodeSetChanged) {
       snap.nodeList = [...snap.nodeInfoMap.values()];
       snap.nodeIndex = new Map(snap.nodeList.map((n, i) => [n.name, i]));
@@ -198,5 +200,6 @@ export class SchedulerCache {
     // 4.
     if (this.imagesChanged) { snap.imageCounts = new Map(this.imageNodes); this.imagesChanged = false; }
     snap.generation = this.generation;
+    snap.recordChange(changed, rebuilt);
   }
 }

@@ -1,5 +1,6 @@
 // The scheduling framework's contracts: Status, CycleState, the snapshot plugins read, and the
 // extension-point plugin interfaces (modelled on kube-scheduler's framework/interface.go).
+import type { PodDisruptionBudget } from '../../api/types/apps.js';
 import type { Pod } from '../../api/types/core.js';
 import type { Clientset } from '../../client/interfaces.js';
 import type { Clock } from '../../util/clock.js';
@@ -70,6 +71,17 @@ export interface Snapshot {
   /** On how many nodes an image (normalised name) is present. */
   imageNumNodes(image: string): number;
   numNodes(): number;
+  /** Labels of a namespace (affinity terms' `namespaceSelector`); undefined when unknown. */
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
+  /** Changes whenever any namespace's labels change (memoised matches must be dropped then). */
+  namespaceGeneration(): number;
+  /** Bumped by every refresh that changed some node. */
+  version(): number;
+  /**
+   * Names of nodes whose NodeInfo was replaced after `version`, or undefined when that is unknown
+   * (too old, or nodes were added/removed): callers then recompute from `list()`.
+   */
+  changedSince(version: number): string[] | undefined;
 }
 
 /** What plugins may use besides the snapshot: the API, time, logs, and the framework itself. */
@@ -85,6 +97,21 @@ export interface Handle {
   runPreFilterExtensionRemovePod(state: CycleState, pod: Pod, toRemove: PodInfo, nodeInfo: NodeInfo): Status;
   /** Pods nominated (by preemption) to run on a node, not yet bound. */
   nominatedPodsForNode(nodeName: string): PodInfo[];
+  /** PodDisruptionBudgets known to the scheduler (preemption avoids violating them). */
+  podDisruptionBudgets(): PodDisruptionBudget[];
+  /** A pod held at Permit (by UID), for plugins that allow or reject it later. */
+  getWaitingPod(uid: string): WaitingPodHandle | undefined;
+  iterateOverWaitingPods(f: (wp: WaitingPodHandle) => void): void;
+  /** Rejects a waiting pod; false when none waits with that UID. */
+  rejectWaitingPod(uid: string): boolean;
+}
+
+/** What plugins may do with a pod waiting at Permit. */
+export interface WaitingPodHandle {
+  readonly pod: Pod;
+  pendingPlugins(): string[];
+  allow(plugin: string): void;
+  reject(plugin: string, message: string): void;
 }
 
 export interface Plugin { readonly name: string }

@@ -7,6 +7,8 @@ import { podRequests, type Resource } from './resources.js';
 export interface AffinityTerm {
   selector: LabelMatcher;
   namespaces: Set<string> | undefined;
+  /** A non-empty `namespaceSelector`: also selects pods in namespaces whose labels it matches. */
+  nsSelector: LabelMatcher | undefined;
   topologyKey: string;
   weight: number;
   /** Identity of what the term selects (selector + namespaces), for memoised matching. */
@@ -31,24 +33,36 @@ export interface PodInfo {
   preferredAntiAffinity: AffinityTerm[];
 }
 
-/** Compiles one term; an absent namespace list means the pod's own namespace, `namespaceSelector: {}` all. */
+/**
+ * Compiles one term as upstream: `namespaces` ∪ namespaces matched by `namespaceSelector`;
+ * `namespaceSelector: {}` means all namespaces; neither set means the pod's own namespace.
+ */
 export function compileAffinityTerm(pod: Pod, t: PodAffinityTerm, weight = 1): AffinityTerm {
   let namespaces: Set<string> | undefined = new Set(t.namespaces ?? []);
-  const nsSel = t.namespaceSelector;
-  if (nsSel && !nsSel.matchLabels && !nsSel.matchExpressions) namespaces = undefined;
-  else if (namespaces.size === 0) namespaces.add(pod.metadata.namespace ?? 'default');
+  const nsSel = t.namespaceSelector ?? undefined;
+  let nsSelector: LabelMatcher | undefined;
+  if (nsSel) {
+    nsSelector = compileLabelSelector(nsSel);
+    if (nsSelector.empty) { namespaces = undefined; nsSelector = undefined; }
+  } else if (namespaces.size === 0) namespaces.add(pod.metadata.namespace ?? 'default');
   // matchLabelKeys / mismatchLabelKeys fold the incoming pod's label values into the selector.
   const ls = { matchLabels: { ...(t.labelSelector?.matchLabels ?? {}) }, matchExpressions: [...(t.labelSelector?.matchExpressions ?? [])] };
   const labels = pod.metadata.labels ?? {};
   for (const k of t.matchLabelKeys ?? []) if (k in labels) ls.matchExpressions.push({ key: k, operator: 'In', values: [labels[k]!] });
   for (const k of t.mismatchLabelKeys ?? []) if (k in labels) ls.matchExpressions.push({ key: k, operator: 'NotIn', values: [labels[k]!] });
-  const sig = JSON.stringify([t.labelSelector ? ls : null, namespaces ? [...namespaces].sort() : null]);
-  return { selector: compileLabelSelector(t.labelSelector ? ls : undefined), namespaces, topologyKey: t.topologyKey, weight, sig };
+  const sig = JSON.stringify([t.labelSelector ? ls : null, namespaces ? [...namespaces].sort() : null, nsSelector ? nsSel : null]);
+  return { selector: compileLabelSelector(t.labelSelector ? ls : undefined), namespaces, nsSelector, topologyKey: t.topologyKey, weight, sig };
 }
 
-/** Contract: does `term` (owned by some pod) select `other`? */
-export function termMatches(term: AffinityTerm, other: Pod): boolean {
-  if (term.namespaces && !term.namespaces.has(other.metadata.namespace ?? 'default')) return false;
+/** Labels of a namespace by name (undefined when unknown). */
+export type NamespaceLabels = (namespace: string) => Record<string, string> | undefined;
+
+/** Contract: does `term` (owned by some pod) select `other`? `nsLabels` resolves namespace selectors. */
+export function termMatches(term: AffinityTerm, other: Pod, nsLabels?: NamespaceLabels): boolean {
+  if (term.namespaces) {
+    const ns = other.metadata.namespace ?? 'default';
+    if (!term.namespaces.has(ns) && !(term.nsSelector && term.nsSelector.matches(nsLabels?.(ns) ?? {}))) return false;
+  }
   return term.selector.matches(other.metadata.labels);
 }
 

@@ -1,4 +1,5 @@
 // The framework runtime: instantiates a profile's plugins and runs the extension points.
+import type { PodDisruptionBudget } from '../../api/types/apps.js';
 import type { Pod } from '../../api/types/core.js';
 import type { Clientset } from '../../client/interfaces.js';
 import type { Clock } from '../../util/clock.js';
@@ -8,11 +9,12 @@ import {
   Code, CycleState, MAX_NODE_SCORE, Status,
   type AnyPlugin, type BindPlugin, type FilterPlugin, type Handle, type NodeScore, type PermitPlugin, type PostFilterPlugin,
   type PostFilterResult, type PreBindPlugin, type PreFilterPlugin, type PreScorePlugin, type QueueSortPlugin, type ReservePlugin,
-  type ScorePlugin, type Snapshot,
+  type ScorePlugin, type Snapshot, type WaitingPodHandle,
 } from './interface.js';
 import type { NodeInfo } from './node-info.js';
 import { newPodInfo, podPriority, type PodInfo } from './pod-info.js';
 import type { Profile } from './profile.js';
+import { WaitingPod, WaitingPods } from './waiting-pods.js';
 import type { Registry } from './registry.js';
 
 /** Lower bounds of the adaptive sample, as upstream. */
@@ -40,6 +42,8 @@ export interface FrameworkDeps {
   logger: Logger;
   /** Pods nominated to a node by preemption (empty when none). */
   nominatedPodsForNode?(nodeName: string): PodInfo[];
+  /** PodDisruptionBudgets (empty when none). */
+  podDisruptionBudgets?(): PodDisruptionBudget[];
   /** Uniform [0,1) source for tie-breaking; injected for deterministic tests. */
   random?: () => number;
 }
@@ -68,6 +72,7 @@ export class Framework implements Handle {
   private preBinds: PreBindPlugin[] = [];
   private binds: BindPlugin[] = [];
   private nextStartNodeIndex = 0;
+  private waiting = new WaitingPods();
   private random: () => number;
 
   constructor(profile: Profile, registry: Registry, deps: FrameworkDeps) {
@@ -126,6 +131,14 @@ export class Framework implements Handle {
 
   snapshot(): Snapshot { return this.deps.snapshot(); }
   nominatedPodsForNode(nodeName: string): PodInfo[] { return this.deps.nominatedPodsForNode?.(nodeName) ?? []; }
+  podDisruptionBudgets(): PodDisruptionBudget[] { return this.deps.podDisruptionBudgets?.() ?? []; }
+  getWaitingPod(uid: string): WaitingPodHandle | undefined { return this.waiting.get(uid); }
+  iterateOverWaitingPods(f: (wp: WaitingPodHandle) => void): void { this.waiting.forEach(f); }
+  rejectWaitingPod(uid: string): boolean {
+    const wp = this.waiting.get(uid);
+    wp?.reject('', 'removed');
+    return !!wp;
+  }
   plugin(name: string): AnyPlugin | undefined { return this.instances.get(name); }
   hasPostFilter(): boolean { return this.postFilters.length > 0; }
 
@@ -300,16 +313,31 @@ export class Framework implements Handle {
     for (let i = this.reserves.length - 1; i >= 0; i--) this.reserves[i]!.unreserve(state, pod, nodeName);
   }
 
-  /** Contract: Success, a rejection, or Wait with the longest requested timeout. */
-  runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): { status: Status; timeoutMs: number } {
-    let wait = false;
-    let timeoutMs = 0;
+  /**
+   * Contract: Success, a rejection, or Wait. On Wait the pod is registered as waiting (by UID) with
+   * one timer per waiting plugin (capped at 15 minutes); `waitOnPermit` then yields the outcome.
+   */
+  runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): { status: Status } {
+    const timeouts = new Map<string, number>();
     for (const p of this.permits) {
       const { status, timeoutMs: t } = p.permit(state, pod, nodeName);
-      if (status.code === Code.Wait) { wait = true; timeoutMs = Math.max(timeoutMs, Math.min(t ?? 0, 15 * 60_000)); continue; }
-      if (!status.isSuccess()) return { status: status.withPlugin(p.name), timeoutMs: 0 };
+      if (status.code === Code.Wait) { timeouts.set(p.name, Math.max(0, Math.min(t ?? 0, 15 * 60_000))); continue; }
+      if (!status.isSuccess()) return { status: status.withPlugin(p.name) };
     }
-    return { status: wait ? new Status(Code.Wait) : Status.OK, timeoutMs };
+    if (timeouts.size === 0) return { status: Status.OK };
+    this.waiting.add(waitKey(pod), new WaitingPod(pod, timeouts, this.clock));
+    return { status: new Status(Code.Wait) };
+  }
+
+  /** Contract: Success at once unless the pod waits; then the waiting pod's outcome (it is removed). */
+  async waitOnPermit(pod: Pod): Promise<Status> {
+    const wp = this.waiting.get(waitKey(pod));
+    if (!wp) return Status.OK;
+    try {
+      return await wp.result;
+    } finally {
+      this.waiting.remove(waitKey(pod));
+    }
   }
 
   async runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
@@ -330,6 +358,8 @@ export class Framework implements Handle {
     return Status.error('no bind plugin bound the pod');
   }
 }
+
+const waitKey = (pod: Pod): string => pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
 
 /** PodInfo for a pod object, memoised per object identity (pod objects are never mutated in place). */
 const infoCache = new WeakMap<Pod, PodInfo>();

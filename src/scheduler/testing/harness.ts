@@ -1,4 +1,5 @@
 // Runs chosen plugins through a real Framework over a snapshot (plugin unit tests).
+import type { PodDisruptionBudget } from '../../api/types/apps.js';
 import type { Pod } from '../../api/types/core.js';
 import type { Clientset } from '../../client/interfaces.js';
 import { FakeClock } from '../../util/clock.js';
@@ -16,6 +17,7 @@ export interface HarnessOpts {
   pluginConfig?: Record<string, PluginArgs>;
   clientset?: Clientset;
   nominated?: Record<string, PodInfo[]>;
+  pdbs?: PodDisruptionBudget[];
 }
 
 /** Contract: a framework whose only plugins (besides PrioritySort) are `opts.plugins`. */
@@ -30,6 +32,7 @@ export function frameworkFor(snap: ClusterSnapshot, opts: HarnessOpts): Framewor
     clock: new FakeClock(0),
     logger: silentLogger(),
     nominatedPodsForNode: (n) => opts.nominated?.[n] ?? [],
+    podDisruptionBudgets: () => opts.pdbs ?? [],
     random: () => 0.99,
   });
 }

@@ -11,6 +11,16 @@ export class MatchCache {
   private memo = new Map<string, Map<string, boolean>>();
   private memoSize = 0;
   private perNode = new WeakMap<NodeInfo, Map<string, number>>();
+  private generation = 0;
+
+  /** Drops every memoised answer when the namespace labels' generation moved (namespace selectors). */
+  sync(generation: number): void {
+    if (generation === this.generation) return;
+    this.generation = generation;
+    this.memo.clear();
+    this.memoSize = 0;
+    this.perNode = new WeakMap();
+  }
 
   /** Does the selector identified by `sig` select a pod with this labelsKey? */
   matches(sig: string, labelsKey: string, match: () => boolean): boolean {
