@@ -89,6 +89,9 @@ export class Kubelet {
   private relistTail: Promise<void> = Promise.resolve();
   /** Pod uids a worker has synced (see syncKey's first-sync shortcut). */
   private readonly synced = new Set<string>();
+  /** The status each pod had after our last write (stableStatusJSON), to tell our echoes from others' writes. */
+  private readonly writtenStatus = new Map<string, string>();
+  private runtimeOkAt = 0;
   private relistNext?: Promise<void>;
   port = 0;
 
@@ -133,7 +136,13 @@ export class Kubelet {
     });
     const enqueue = (p: Pod) => queue.add(keyOf(p));
     // Our own status writes come back as updates: only changes outside status need a sync.
-    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) ? enqueue(b) : undefined), onDelete: enqueue });
+    // Our own status writes come back as updates and need no sync; a status someone else changed
+    // (the node lifecycle controller marking pods NotReady) is rewritten from what we observe.
+    const foreignStatus = (p: Pod) => this.writtenStatus.get(p.metadata.uid!) !== stableStatusJSON(p.status);
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) || foreignStatus(b) ? enqueue(b) : undefined), onDelete: (p) => {
+      this.writtenStatus.delete(p.metadata.uid!);
+      enqueue(p);
+    } });
     factory.start(signal);
     await factory.waitForSync(signal);
     const relist = () => this.relistSerial(queue.add.bind(queue));
@@ -187,12 +196,16 @@ export class Kubelet {
   private async updateNodeStatus(): Promise<void> {
     const nodes = this.o.clientset.resource<Node>(R.nodes);
     const cur = await nodes.get(undefined, this.o.nodeName);
-    let runtimeReady = true;
+    // As upstream's runtimeState: the runtime counts as down only when no check has succeeded for
+    // RUNTIME_DOWN_AFTER_MS, so a restart of containerd does not mark the node (and its pods) NotReady.
+    const now = this.o.clock.now();
     try {
       await this.o.runtime.version();
-    } catch {
-      runtimeReady = false;
+      this.runtimeOkAt = now;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'container runtime check failed');
     }
+    const runtimeReady = now - this.runtimeOkAt < RUNTIME_DOWN_AFTER_MS;
     cur.status = buildNodeStatus({ facts: this.facts, runtimeVersion: this.runtimeVersion, kubeletPort: this.port, maxPods: this.o.maxPods ?? 110, now: this.o.clock.now(), prev: cur.status, runtimeReady });
     await nodes.updateStatus(undefined, cur);
   }
@@ -430,8 +443,10 @@ export class Kubelet {
       started: (name: string) => this.prober.started(pod, pod.spec.containers.find((c) => c.name === name)!, latestContainer(rp, name)),
     };
     const status = buildPodStatus(pod, rp, { now: this.o.clock.now(), hostIP: this.facts.address, waiting, probes });
-    const stable = (s: unknown) => JSON.parse(JSON.stringify(s, (k, v) => (k === 'lastTransitionTime' || k === 'lastProbeTime' ? undefined : v)));
-    if (jsonEqual(stable(status), stable(pod.status ?? {}))) return;
+    if (stableStatusJSON(status) === stableStatusJSON(pod.status)) {
+      this.writtenStatus.set(pod.metadata.uid!, stableStatusJSON(pod.status));
+      return;
+    }
     try {
       let target = pod;
       if (this.statics?.get(`${pod.metadata.namespace}/${pod.metadata.name}`)) {
@@ -440,7 +455,8 @@ export class Kubelet {
         if (!mirror || !isMirrorPod(mirror) || !mirrorMatches(mirror, pod)) return;
         target = mirror;
       }
-      await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
+      const stored = await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
+      this.writtenStatus.set(pod.metadata.uid!, stableStatusJSON(stored.status));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -554,6 +570,18 @@ export class Kubelet {
     res.end();
   }
 }
+
+/** A pod status as JSON without transition/probe times and with sorted keys, for comparisons. */
+export function stableStatusJSON(status: unknown): string {
+  return JSON.stringify(status ?? {}, (k, v) => {
+    if (k === 'lastTransitionTime' || k === 'lastProbeTime') return undefined;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.keys(v).sort().map((key) => [key, (v as Record<string, unknown>)[key]]));
+    return v;
+  });
+}
+
+/** How long the runtime may fail its checks before the node reports it down (upstream: 30 s). */
+const RUNTIME_DOWN_AFTER_MS = 30_000;
 
 /** Whether an update touched more than the pod's status (spec, labels, annotations, deletion, uid). */
 export function podChangedBeyondStatus(a: Pod, b: Pod): boolean {

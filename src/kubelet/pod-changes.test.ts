@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { podChangedBeyondStatus } from './kubelet.js';
+import { podChangedBeyondStatus, stableStatusJSON } from './kubelet.js';
 import type { Pod } from '../api/types/index.js';
 
 const base: Pod = { metadata: { name: 'p', uid: 'u', resourceVersion: '1', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending' } };
@@ -18,3 +18,12 @@ for (const [name, change, want] of cases) {
     assert.equal(podChangedBeyondStatus(base, b), want);
   });
 }
+
+test('stableStatusJSON ignores key order and transition/probe times, and sees a Ready flip', () => {
+  const a = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2024-01-01T00:00:00Z' }] };
+  const reordered = { conditions: [{ status: 'True', lastTransitionTime: '2025-01-01T00:00:00Z', type: 'Ready' }], phase: 'Running' };
+  const flipped = { phase: 'Running', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2024-01-01T00:00:00Z' }] };
+  assert.equal(stableStatusJSON(a), stableStatusJSON(reordered));
+  assert.notEqual(stableStatusJSON(a), stableStatusJSON(flipped));
+  assert.equal(stableStatusJSON(undefined), '{}');
+});
