@@ -456,7 +456,8 @@ export class Kubelet {
         target = mirror;
       }
       const stored = await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
-      this.writtenStatus.set(pod.metadata.uid!, stableStatusJSON(stored.status));
+      // Keyed by the object written: a static pod's status lands on its mirror (another uid).
+      this.writtenStatus.set(stored.metadata.uid ?? target.metadata.uid!, stableStatusJSON(stored.status));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
