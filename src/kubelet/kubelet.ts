@@ -89,8 +89,6 @@ export class Kubelet {
   private relistTail: Promise<void> = Promise.resolve();
   /** Pod uids a worker has synced (see syncKey's first-sync shortcut). */
   private readonly synced = new Set<string>();
-  /** The status each pod had after our last write (stableStatusJSON), to tell our echoes from others' writes. */
-  private readonly writtenStatus = new Map<string, string>();
   private runtimeOkAt = 0;
   private relistNext?: Promise<void>;
   port = 0;
@@ -136,13 +134,8 @@ export class Kubelet {
     });
     const enqueue = (p: Pod) => queue.add(keyOf(p));
     // Our own status writes come back as updates: only changes outside status need a sync.
-    // Our own status writes come back as updates and need no sync; a status someone else changed
-    // (the node lifecycle controller marking pods NotReady) is rewritten from what we observe.
-    const foreignStatus = (p: Pod) => this.writtenStatus.get(p.metadata.uid!) !== stableStatusJSON(p.status);
-    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) || foreignStatus(b) ? enqueue(b) : undefined), onDelete: (p) => {
-      this.writtenStatus.delete(p.metadata.uid!);
-      enqueue(p);
-    } });
+    // Our own status writes come back as updates: only changes outside status need a sync.
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) ? enqueue(b) : undefined), onDelete: enqueue });
     factory.start(signal);
     await factory.waitForSync(signal);
     const relist = () => this.relistSerial(queue.add.bind(queue));
@@ -443,10 +436,7 @@ export class Kubelet {
       started: (name: string) => this.prober.started(pod, pod.spec.containers.find((c) => c.name === name)!, latestContainer(rp, name)),
     };
     const status = buildPodStatus(pod, rp, { now: this.o.clock.now(), hostIP: this.facts.address, waiting, probes });
-    if (stableStatusJSON(status) === stableStatusJSON(pod.status)) {
-      this.writtenStatus.set(pod.metadata.uid!, stableStatusJSON(pod.status));
-      return;
-    }
+    if (stableStatusJSON(status) === stableStatusJSON(pod.status)) return;
     try {
       let target = pod;
       if (this.statics?.get(`${pod.metadata.namespace}/${pod.metadata.name}`)) {
@@ -455,9 +445,7 @@ export class Kubelet {
         if (!mirror || !isMirrorPod(mirror) || !mirrorMatches(mirror, pod)) return;
         target = mirror;
       }
-      const stored = await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
-      // Keyed by the object written: a static pod's status lands on its mirror (another uid).
-      this.writtenStatus.set(stored.metadata.uid ?? target.metadata.uid!, stableStatusJSON(stored.status));
+      await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
