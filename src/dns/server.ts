@@ -89,11 +89,29 @@ export class DnsServer {
     return { query, resp: await this.handle(query) };
   }
 
-  /** Binds UDP then TCP on the same port; resolves with the bound address. */
+  /**
+   * Binds UDP then TCP on the same port; resolves with the bound address.
+   * With port 0 the kernel picks a free UDP port that TCP may already use:
+   * then both are closed and another port is tried (up to 20 times).
+   */
   async start(): Promise<{ host: string; port: number }> {
     const i = this.o.listen.lastIndexOf(':');
     const host = this.o.listen.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0';
-    let port = Number(this.o.listen.slice(i + 1));
+    const wanted = Number(this.o.listen.slice(i + 1));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const port = await this.bindBoth(host, wanted);
+        this.o.logger.info({ host, port }, 'dns listening (udp+tcp)');
+        return { host, port };
+      } catch (err) {
+        const retry = wanted === 0 && attempt < 20 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        await this.stop();
+        if (!retry) throw err;
+      }
+    }
+  }
+
+  private async bindBoth(host: string, wanted: number): Promise<number> {
     // 1. UDP.
     const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     this.udp = udp;
@@ -106,18 +124,17 @@ export class DnsServer {
     });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind(port, host, () => resolve());
+      udp.bind(wanted, host, () => resolve());
     });
-    port = udp.address().port;
-    // 2. TCP: length-prefixed messages, several per connection.
+    const port = udp.address().port;
+    // 2. TCP on the same port: length-prefixed messages, several per connection.
     const tcp = createServer((sock) => this.serveTCP(sock));
     this.tcp = tcp;
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
       tcp.listen(port, host, () => resolve());
     });
-    this.o.logger.info({ host, port }, 'dns listening (udp+tcp)');
-    return { host, port };
+    return port;
   }
 
   private serveTCP(sock: TcpSocket): void {
@@ -144,9 +161,19 @@ export class DnsServer {
   /** Closes both listeners and open TCP connections. */
   async stop(): Promise<void> {
     for (const c of this.conns) c.destroy();
+    const { udp, tcp } = this;
+    this.udp = undefined;
+    this.tcp = undefined;
     await Promise.all([
-      new Promise<void>((r) => (this.udp ? this.udp.close(() => r()) : r())),
-      new Promise<void>((r) => (this.tcp ? this.tcp.close(() => r()) : r())),
+      new Promise<void>((r) => {
+        if (!udp) return r();
+        try {
+          udp.close(() => r());
+        } catch {
+          r(); // never bound or already closed
+        }
+      }),
+      new Promise<void>((r) => (tcp ? tcp.close(() => r()) : r())),
     ]);
   }
 }
