@@ -21,7 +21,9 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function spawnKubets(args: string[], logFile: string): ChildProcess {
   const out = fs.openSync(logFile, 'w');
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/scheduler/kubets-entry.ts'), ...args], { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } });
+  // The compiled binary (as deployed); KUBETS_FROM_SOURCE=1 runs src/ through tsx instead (no build needed).
+  const entry = process.env.KUBETS_FROM_SOURCE === '1' ? ['--import', 'tsx', path.join(ROOT, 'bench/scheduler/kubets-entry.ts')] : [path.join(ROOT, 'bin/kubets')];
+  return spawn(process.execPath, [...entry, ...args], { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } });
 }
 
 async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
@@ -90,7 +92,7 @@ async function runScenario(s: Scenario, numNodes: number, numPods: number): Prom
   const etcd = await startEtcd();
   const apiPort = await freePort();
   const metricsPort = await freePort();
-  const api = spawnKubets(['apiserver', '--etcd-servers', etcd.endpoint, '--insecure-bind-address', '127.0.0.1', '--insecure-port', String(apiPort), '--max-requests-inflight', '2000', '--max-mutating-requests-inflight', '1000'], path.join(dir, 'apiserver.log'));
+  const api = spawnKubets(['apiserver', '--etcd-servers', etcd.endpoint, '--insecure-bind-address', '127.0.0.1', '--insecure-port', String(apiPort), '--max-requests-inflight', '2000', '--max-mutating-requests-inflight', '1000', '--disable-admission-plugins', 'ServiceAccount'], path.join(dir, 'apiserver.log'));
   let sched: ChildProcess | undefined;
   const ctl = new AbortController();
   try {

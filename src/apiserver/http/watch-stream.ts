@@ -30,6 +30,11 @@ export interface ServeWatchOptions {
   bookmarkMs?: number;
   /** A watcher whose unsent output exceeds this many bytes is closed (it resumes from its last version). */
   maxBufferedBytes?: number;
+  /**
+   * A watcher flushed less than this many ms ago waits out the rest before its next write, so a
+   * steady stream of single events leaves in batches (default 5; 0 flushes every turn).
+   */
+  coalesceMs?: number;
 }
 
 /**
@@ -69,12 +74,17 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
 
   // Frames wait here until the end of this event-loop turn, then leave as one chunk: with 100
   // watchers, one write (one syscall) per watcher per turn instead of one per watcher per event.
+  // A watcher that wrote within the last `coalesceMs` waits out the rest of that window: when
+  // events arrive one per turn (each from its own create), they still leave in batches.
+  const coalesceMs = o.coalesceMs ?? 5;
   let pending: (string | Buffer)[] = [];
   let pendingBytes = 0;
   let flushScheduled = false;
+  let lastFlushAt = -Infinity;
   const flush = () => {
     flushScheduled = false;
     if (closed || pending.length === 0) return;
+    lastFlushAt = o.clock.now();
     const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)), pendingBytes);
     pending = [];
     pendingBytes = 0;
@@ -91,7 +101,9 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
     pendingBytes += typeof line === 'string' ? Buffer.byteLength(line) : line.length;
     if (!flushScheduled) {
       flushScheduled = true;
-      setImmediate(flush);
+      const wait = lastFlushAt + coalesceMs - o.clock.now();
+      if (wait > 0) setTimeout(flush, wait);
+      else setImmediate(flush);
     }
   };
 
