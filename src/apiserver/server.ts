@@ -34,6 +34,7 @@ import { EtcdAllocator } from './allocator/allocator.js';
 import { intToIp, parseCidr } from './allocator/cidr.js';
 import type { UserInfo } from './admission/interface.js';
 import { NodeRestriction } from './admission/node-restriction.js';
+import { WriteTrackingStorage } from './storage/write-tracking.js';
 import { impersonate } from './authn/impersonation.js';
 import { allowAll, insecureAuthenticator, type AuthorizationDecision, type Authenticator, type Authorizer } from './auth.js';
 import { TokenFileAuthenticator } from './authn/token-file.js';
@@ -219,7 +220,9 @@ export class ApiServer {
     const random = this.o.random ?? Math.random;
     // 1. storage
     const codec = this.o.encryption ? new EncryptingCodec({ rules: this.o.encryption, etcdPrefix: this.o.etcdPrefix, resources: RESOURCES }) : undefined;
-    this.storage = this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, tls: this.o.etcdTls, codec, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) });
+    const quotaPrefix = storagePrefix(this.o.etcdPrefix, { group: '', resource: 'resourcequotas' });
+    const writes = new WriteTrackingStorage(this.o.storage ?? new EtcdStorage({ endpoints: this.o.etcdServers, tls: this.o.etcdTls, codec, logger: this.log.child({ part: 'etcd' }), observe: (op, s) => this.metrics.etcd.observe({ operation: op }, s) }), [quotaPrefix]);
+    this.storage = writes;
     // 2. allocators
     const svcCidr = parseCidr(this.o.serviceClusterIPRange ?? '10.96.0.0/12');
     const [portLo, portHi] = (this.o.serviceNodePortRange ?? '30000-32767').split('-').map(Number) as [number, number];
@@ -233,7 +236,7 @@ export class ApiServer {
       'coordination.k8s.io/leases': {},
     };
     // 3. stores, readers, caches
-    const nsCacheHolder: { cache?: WatchCache; pcCache?: WatchCache } = {};
+    const nsCacheHolder: { cache?: WatchCache; pcCache?: WatchCache; rqCache?: WatchCache } = {};
     const namespaceLookup = async (name: string) => {
       const cached = nsCacheHolder.cache?.get(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'namespaces' })}${name}`);
       if (cached) return cached.obj as Namespace;
@@ -266,7 +269,14 @@ export class ApiServer {
       }),
       new DefaultTolerationSeconds(),
       new ResourceQuotaAdmission({
-        list: async (ns) => (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'resourcequotas' })}${ns}/`)).items,
+        // From the watch cache once it has seen every quota write of this apiserver (a create pays
+        // no etcd read for quotas); live from etcd when the cache lags behind.
+        list: async (ns) => {
+          const c = nsCacheHolder.rqCache!;
+          await c.start();
+          if (await c.waitFresh(writes.lastWrite(quotaPrefix), 1000)) return c.list(`${quotaPrefix}${ns}/`).items;
+          return (await this.storage.list(`${quotaPrefix}${ns}/`)).items;
+        },
         get: (key) => this.storage.get(key),
         update: (key, obj, rev) => this.storage.update(key, obj, rev),
         usage: (ns, hard) => this.quotaUsage(ns, hard),
@@ -280,6 +290,7 @@ export class ApiServer {
       this.caches.push(cache);
       if (r.resource === 'namespaces') nsCacheHolder.cache = cache;
       if (r.resource === 'priorityclasses') nsCacheHolder.pcCache = cache;
+      if (r.resource === 'resourcequotas' && !r.group) nsCacheHolder.rqCache = cache;
       const store = new ResourceStore(r, { storage: this.storage, cache, etcdPrefix: this.o.etcdPrefix, clock: this.clock, random, logger: this.log, admission }, strategies[`${r.group}/${r.resource}`]);
       const reader = new ResourceReader(r, prefix, { storage: this.storage, cache });
       this.served.set(this.key(r.group, r.version, r.resource), { info: r, store, reader });

@@ -11,7 +11,10 @@ import { usageList } from '../../../api/quota-usage.js';
 
 /** Live access to quotas and usage (the apiserver's storage). */
 export interface QuotaAccess {
-  /** The quotas of a namespace, read from storage (not a cache) with their revisions. */
+  /**
+   * The quotas of a namespace with their revisions: from etcd, or from a cache that has seen at
+   * least this apiserver's own quota writes (a stale revision only costs a CAS retry).
+   */
   list(namespace: string): Promise<Versioned[]>;
   get(key: string): Promise<Versioned | undefined>;
   /** CAS write; throws StorageError('Conflict') when the quota changed since `rev`. */
