@@ -89,6 +89,8 @@ export class Kubelet {
   private relistTail: Promise<void> = Promise.resolve();
   /** Pod uids a worker has synced (see syncKey's first-sync shortcut). */
   private readonly synced = new Set<string>();
+  /** Per pod uid: the status (stableStatusJSON) we last wrote or found already right; static pods excluded. */
+  private readonly writtenStatus = new Map<string, string>();
   private runtimeOkAt = 0;
   private relistNext?: Promise<void>;
   port = 0;
@@ -134,8 +136,10 @@ export class Kubelet {
     });
     const enqueue = (p: Pod) => queue.add(keyOf(p));
     // Our own status writes come back as updates: only changes outside status need a sync.
-    // Our own status writes come back as updates: only changes outside status need a sync.
-    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) ? enqueue(b) : undefined), onDelete: enqueue });
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (a, b) => (podChangedBeyondStatus(a, b) ? enqueue(b) : undefined), onDelete: (p) => {
+      this.writtenStatus.delete(p.metadata.uid!);
+      enqueue(p);
+    } });
     factory.start(signal);
     await factory.waitForSync(signal);
     const relist = () => this.relistSerial(queue.add.bind(queue));
@@ -149,6 +153,9 @@ export class Kubelet {
     // idle with 30 pods; tokens are renewed at 80 % of a lifetime of at least 10 min.
     loops.push(this.every(60_000, signal, () => this.refreshTokens()));
     loops.push(this.every(o.gcPeriodMs ?? 10_000, signal, () => this.collectGarbage()));
+    // As upstream's status manager (syncBatch every 10 s): a status someone else rewrote (the node
+    // lifecycle controller marking pods NotReady while the node was unreachable) is synced again.
+    loops.push(this.every(10_000, signal, async () => this.resyncForeignStatus(enqueue)));
     if (o.podManifestPath) {
       this.statics = new StaticPodSource({ dir: o.podManifestPath, nodeName: o.nodeName, clock: o.clock, logger: this.log, onChange: (keys) => keys.forEach((k) => queue.add(k)) });
       loops.push(this.statics.run(signal));
@@ -159,6 +166,15 @@ export class Kubelet {
     await workers;
     await Promise.all(loops);
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  /** Enqueues every (non-mirror) pod whose status in the API is no longer the one we last wrote. */
+  private resyncForeignStatus(enqueue: (p: Pod) => void): void {
+    for (const p of this.pods.store.list()) {
+      if (isMirrorPod(p)) continue;
+      const mine = this.writtenStatus.get(p.metadata.uid!);
+      if (mine !== undefined && mine !== stableStatusJSON(p.status)) enqueue(p);
+    }
   }
 
   private async every(ms: number, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
@@ -436,16 +452,21 @@ export class Kubelet {
       started: (name: string) => this.prober.started(pod, pod.spec.containers.find((c) => c.name === name)!, latestContainer(rp, name)),
     };
     const status = buildPodStatus(pod, rp, { now: this.o.clock.now(), hostIP: this.facts.address, waiting, probes });
-    if (stableStatusJSON(status) === stableStatusJSON(pod.status)) return;
+    const isStatic = !!this.statics?.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    if (stableStatusJSON(status) === stableStatusJSON(pod.status)) {
+      if (!isStatic) this.writtenStatus.set(pod.metadata.uid!, stableStatusJSON(pod.status));
+      return;
+    }
     try {
       let target = pod;
-      if (this.statics?.get(`${pod.metadata.namespace}/${pod.metadata.name}`)) {
+      if (isStatic) {
         // A static pod's status goes to its mirror, once that exists.
         const mirror = this.pods.store.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
         if (!mirror || !isMirrorPod(mirror) || !mirrorMatches(mirror, pod)) return;
         target = mirror;
       }
-      await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
+      const stored = await this.o.clientset.resource<Pod>(R.pods).updateStatus(pod.metadata.namespace, { ...target, status });
+      if (!isStatic) this.writtenStatus.set(pod.metadata.uid!, stableStatusJSON(stored.status));
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

@@ -202,3 +202,17 @@ test('a restarted kubelet adopts running containers, and cleans up pods deleted 
     cri.close();
   }
 });
+
+test('a status rewritten by someone else (pods marked NotReady as the node lifecycle controller does) is restored by the kubelet', async () => {
+  await req(api.url, 'POST', `/api/v1/namespaces/${NS}/pods`, { metadata: { name: 'marked' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'localhost:5000/busybox:v1', command: ['sleep', '3600'] }] } });
+  const readyOf = (p: any) => p.status?.conditions?.find((c: any) => c.type === 'Ready')?.status;
+  const pod = await eventually(async () => {
+    const p = (await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/marked`)).body;
+    return readyOf(p) === 'True' ? p : undefined;
+  }, 60_000, 'Ready');
+  const conditions = pod.status.conditions.map((c: any) => (c.type === 'Ready' ? { ...c, status: 'False', reason: 'NodeNotReady' } : c));
+  const put = await req(api.url, 'PUT', `/api/v1/namespaces/${NS}/pods/marked/status`, { ...pod, status: { ...pod.status, conditions } });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  assert.equal(readyOf(put.body), 'False');
+  await eventually(async () => readyOf((await req(api.url, 'GET', `/api/v1/namespaces/${NS}/pods/marked`)).body) === 'True', 40_000, 'Ready again');
+});
