@@ -59,7 +59,8 @@ import { ResourceHandler, type ServedResource } from './http/resource-handler.js
 import { toStatusError, writeJSON, writeStatus } from './http/respond.js';
 import { ApiServerMetrics } from './metrics.js';
 import { ResourceReader } from './registry/reader.js';
-import { ResourceTable, RESOURCES, VIRTUAL_RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
+import { ResourceTable, RESOURCES, VIEWED_RESOURCES, VIRTUAL_RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
+import { viewedResources } from './registry/view.js';
 import { ResourceStore } from './registry/store.js';
 import { namespaceStrategy, podStrategy, serviceStrategy } from './registry/strategies.js';
 import type { Strategy } from './registry/strategy.js';
@@ -171,8 +172,8 @@ export class ApiServer {
   private readonly o: Required<Pick<ApiServerOptions, 'etcdPrefix' | 'bindAddress' | 'port' | 'maxRequestsInflight' | 'maxMutatingRequestsInflight'>> & ApiServerOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly table = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES]);
-  private readonly discovery = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES, ...REVIEW_RESOURCES]);
+  private readonly table = new ResourceTable([...RESOURCES, ...VIEWED_RESOURCES, ...VIRTUAL_RESOURCES]);
+  private readonly discovery = new ResourceTable([...RESOURCES, ...VIEWED_RESOURCES, ...VIRTUAL_RESOURCES, ...REVIEW_RESOURCES]);
   private readonly served = new Map<string, ServedResource>();
   private readonly caches: WatchCache[] = [];
   private storage!: Storage;
@@ -283,6 +284,11 @@ export class ApiServer {
       const store = new ResourceStore(r, { storage: this.storage, cache, etcdPrefix: this.o.etcdPrefix, clock: this.clock, random, logger: this.log, admission }, strategies[`${r.group}/${r.resource}`]);
       const reader = new ResourceReader(r, prefix, { storage: this.storage, cache });
       this.served.set(this.key(r.group, r.version, r.resource), { info: r, store, reader });
+    }
+    // Versions stored as another resource share its store, reader and watch cache.
+    for (const v of viewedResources()) {
+      const stored = [...this.served.values()].find((s) => s.info.group === v.storedAs.group && s.info.resource === v.storedAs.resource)!;
+      this.served.set(this.key(v.info.group, v.info.version, v.info.resource), { info: v.info, store: stored.store, reader: stored.reader, view: v.view });
     }
     for (const c of this.caches) void c.start();
     this.setUpTokens();

@@ -103,7 +103,6 @@ export const RESOURCES: ResourceInfo[] = [
   ]),
   ...group('coordination.k8s.io', 'v1', [{ resource: 'leases', kind: 'Lease' }]),
   ...group('discovery.k8s.io', 'v1', [{ resource: 'endpointslices', kind: 'EndpointSlice' }]),
-  ...group('events.k8s.io', 'v1', [{ resource: 'events', kind: 'Event', shortNames: ['ev'] }]),
   ...group('policy', 'v1', [{ resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'], status: true }]),
   ...group('scheduling.k8s.io', 'v1', [{ resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'] }]),
   ...group('rbac.authorization.k8s.io', 'v1', [
@@ -112,6 +111,11 @@ export const RESOURCES: ResourceInfo[] = [
     { resource: 'clusterroles', kind: 'ClusterRole', namespaced: false },
     { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
   ]),
+];
+
+/** Resources served from another resource's storage through a conversion (see view.ts). */
+export const VIEWED_RESOURCES: ResourceInfo[] = [
+  ...group('events.k8s.io', 'v1', [{ resource: 'events', kind: 'Event', shortNames: ['ev'] }]),
 ];
 
 /** Resources that are served (create only) but never stored: the apiserver answers them itself. */
