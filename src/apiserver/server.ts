@@ -55,6 +55,7 @@ import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList
 import { LogProxy } from './http/log-proxy.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
 import { OpenApiV3, type SchemaSource } from './http/openapi.js';
+import { OpenApiV2, OPENAPI_V2_NOT_ACCEPTABLE, openApiV2Form } from './http/openapi-v2.js';
 import { ResourceHandler, type ServedResource } from './http/resource-handler.js';
 import { toStatusError, writeJSON, writeStatus } from './http/respond.js';
 import { ApiServerMetrics } from './metrics.js';
@@ -187,6 +188,7 @@ export class ApiServer {
   private policy: PolicyController | undefined;
   private handler!: ResourceHandler;
   private openapi!: OpenApiV3;
+  private openapiV2!: OpenApiV2;
   private inflight = { readonly: 0, mutating: 0 };
   private endpointsTimer: NodeJS.Timeout | undefined;
   private tokens: TokenEndpoints | undefined;
@@ -295,6 +297,7 @@ export class ApiServer {
     this.setUpAuth();
     if (this.o.audit) this.auditor = new Auditor({ policy: this.o.audit.policy, sink: this.o.audit.sink, clock: this.clock });
     this.openapi = new OpenApiV3(this.table, schemaFor as SchemaSource);
+    this.openapiV2 = new OpenApiV2(this.table, schemaFor as SchemaSource);
     const logs = new LogProxy({
       logger: this.log,
       tls: this.o.kubeletTls,
@@ -509,8 +512,19 @@ export class ApiServer {
         return writeJSON(res, 200, apiGroupList(this.discovery));
       case '/openapi/v3':
         return writeJSON(res, 200, this.openapi.index());
+      case '/openapi/v2': {
+        if (openApiV2Form(accept) === 'not-acceptable') throw errors.notAcceptable(OPENAPI_V2_NOT_ACCEPTABLE);
+        res.setHeader('ETag', this.openapiV2.etag);
+        res.setHeader('Vary', 'Accept');
+        if (req.headers['if-none-match'] === this.openapiV2.etag) {
+          res.statusCode = 304;
+          return void res.end();
+        }
+        res.setHeader('Content-Type', 'application/json');
+        return void res.end(this.openapiV2.body);
+      }
       case '/':
-        return writeJSON(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+        return writeJSON(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
     }
     if (p.startsWith('/openapi/v3/')) {
       const doc = this.openapi.doc(p.slice('/openapi/v3/'.length));
