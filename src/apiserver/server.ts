@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ServiceAccount } from '../api/types/index.js';
+import type { EndpointSlice, KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, Service, ServiceAccount } from '../api/types/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/interface.js';
@@ -53,6 +53,7 @@ import { errors, StatusError } from './errors.js';
 import { decodeBody, readBody, requireObject } from './http/body.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
 import { LogProxy } from './http/log-proxy.js';
+import { ResourceProxy } from './http/resource-proxy.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
 import { OpenApiV3, type SchemaSource } from './http/openapi.js';
 import { OpenApiV2, OPENAPI_V2_NOT_ACCEPTABLE, openApiV2Form } from './http/openapi-v2.js';
@@ -187,6 +188,7 @@ export class ApiServer {
   private reviews!: ReviewContext;
   private policy: PolicyController | undefined;
   private handler!: ResourceHandler;
+  private proxies!: ResourceProxy;
   private openapi!: OpenApiV3;
   private openapiV2!: OpenApiV2;
   private inflight = { readonly: 0, mutating: 0 };
@@ -309,6 +311,7 @@ export class ApiServer {
         }
       },
     });
+    this.proxies = this.resourceProxy(random);
     this.handler = new ResourceHandler({
       find: (g, v, r) => this.served.get(this.key(g, v, r)),
       clock: this.clock,
@@ -424,7 +427,7 @@ export class ApiServer {
     const start = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    const kind = LONG_RUNNING.has(info.verb) ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
+    const kind = LONG_RUNNING.has(info.verb) || info.subresource === 'proxy' ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
     let admitted = false;
     let audit: AuditContext | undefined;
     sendWarningsWithHeaders(req, res);
@@ -451,6 +454,7 @@ export class ApiServer {
       const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
       if (!decision.allowed) throw forbidden(user, attrs, decision.reason);
       if (info.isResourceRequest && (await this.tokenEndpoint(req, res, info))) return;
+      if (ResourceProxy.handles(info)) return await this.proxies.serve(req, res, info, url);
       const review = info.isResourceRequest && this.discovery.find(info.group, info.version, info.resource) && !this.table.find(info.group, info.version, info.resource);
       if (review) await this.review(req, res, info.resource, info.namespace, user, info.verb);
       else if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
@@ -545,6 +549,22 @@ export class ApiServer {
       if (doc) return writeJSON(res, 200, doc);
     }
     throw errors.notFoundPath(p);
+  }
+
+  /** pods/proxy, services/proxy, nodes/proxy over consistent reads. */
+  private resourceProxy(random: () => number): ResourceProxy {
+    const slicePrefix = storagePrefix(this.o.etcdPrefix, { group: 'discovery.k8s.io', resource: 'endpointslices' });
+    return new ResourceProxy({
+      logger: this.log.child({ part: 'proxy' }),
+      random,
+      kubeletTls: this.o.kubeletTls,
+      lookups: {
+        getPod: async (ns, name) => (await this.storeOf('pods').get(ns, name)) as Pod,
+        getService: async (ns, name) => (await this.storeOf('services').get(ns, name)) as Service,
+        getNode: async (name) => (await this.storeOf('nodes').get(undefined, name)) as Node,
+        serviceSlices: async (ns, name) => (await this.storage.list(`${slicePrefix}${ns}/`)).items.map((v) => v.obj as EndpointSlice).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name),
+      },
+    });
   }
 
   /** Reads an object: watch cache first, then storage; undefined when absent. */

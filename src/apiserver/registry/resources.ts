@@ -27,6 +27,7 @@ export interface ResourceInfo {
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const STATUS_VERBS = ['get', 'patch', 'update'];
+const PROXY_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
 
 function status(kind: string): SubresourceInfo {
   return { name: 'status', kind, verbs: STATUS_VERBS };
@@ -75,13 +76,14 @@ export const RESOURCES: ResourceInfo[] = [
         { name: 'binding', kind: 'Binding', verbs: ['create'] },
         { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
         { name: 'log', kind: 'Pod', verbs: ['get'] },
+        { name: 'proxy', kind: 'PodProxyOptions', verbs: PROXY_VERBS },
       ],
     },
-    { resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true },
+    { resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true, sub: [{ name: 'proxy', kind: 'ServiceProxyOptions', verbs: PROXY_VERBS }] },
     { resource: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] },
     { resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] },
     { resource: 'secrets', kind: 'Secret' },
-    { resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], status: true },
+    { resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], status: true, sub: [{ name: 'proxy', kind: 'NodeProxyOptions', verbs: PROXY_VERBS }] },
     { resource: 'events', kind: 'Event', shortNames: ['ev'] },
     {
       resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'],
