@@ -3,21 +3,17 @@
 // (`get events`, `events`) shows events from our recorder and from the events.k8s.io API alike.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { KubeObject } from '../../src/api/types/index.js';
 import { EventRecorder } from '../../src/client/events.js';
 import { RestClientset } from '../../src/client/rest.js';
-import { renderKubeconfig } from '../../src/up/kubeconfig.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import type { ApiServerFixture } from '../helpers/cluster.js';
 import { req, WatchStream } from '../helpers/http.js';
-import { Kubectl } from '../helpers/kubectl.js';
+import type { Kubectl } from '../helpers/kubectl.js';
+import { startKubectlCluster, type KubectlCluster } from '../helpers/kubectl-cluster.js';
 
-let etcd: EtcdFixture;
+let cluster: KubectlCluster;
 let api: ApiServerFixture;
 let kubectl: Kubectl;
-let dir: string;
 
 const CORE = '/api/v1/namespaces/default/events';
 const V1 = '/apis/events.k8s.io/v1/namespaces/default/events';
@@ -33,17 +29,11 @@ function newApiEvent(name: string, note: string): Record<string, unknown> {
 }
 
 before(async () => {
-  etcd = await startEtcd();
-  api = await startApiServer({ etcd });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-events-v1-'));
-  fs.writeFileSync(path.join(dir, 'kubeconfig'), renderKubeconfig({ server: api.url }));
-  kubectl = new Kubectl(path.join(dir, 'kubeconfig'));
+  cluster = await startKubectlCluster();
+  ({ api, kubectl } = cluster);
 });
 after(async () => {
-  kubectl?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  await api?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
 });
 
 describe('events.k8s.io/v1 over core/v1 Event storage', () => {

@@ -2,32 +2,22 @@
 // schemas as v3, 406 for the protobuf form, ETag revalidation; and what the real kubectl does.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { renderKubeconfig } from '../../src/up/kubeconfig.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import type { ApiServerFixture } from '../helpers/cluster.js';
 import { req } from '../helpers/http.js';
-import { Kubectl } from '../helpers/kubectl.js';
+import type { Kubectl } from '../helpers/kubectl.js';
+import { startKubectlCluster, type KubectlCluster } from '../helpers/kubectl-cluster.js';
 
 const PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
-let etcd: EtcdFixture;
+let cluster: KubectlCluster;
 let api: ApiServerFixture;
 let kubectl: Kubectl;
-let dir: string;
 
 before(async () => {
-  etcd = await startEtcd();
-  api = await startApiServer({ etcd });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-openapi-v2-'));
-  fs.writeFileSync(path.join(dir, 'kubeconfig'), renderKubeconfig({ server: api.url }));
-  kubectl = new Kubectl(path.join(dir, 'kubeconfig'));
+  cluster = await startKubectlCluster();
+  ({ api, kubectl } = cluster);
 });
 after(async () => {
-  kubectl?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  await api?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
 });
 
 describe('/openapi/v2', () => {

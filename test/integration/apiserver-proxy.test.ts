@@ -3,18 +3,15 @@
 // HTTPS server that requires the apiserver's kubelet client certificate stands in for a kubelet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createCA, issueCert } from '../../src/pki/issue.js';
-import { renderKubeconfig } from '../../src/up/kubeconfig.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import type { ApiServerFixture } from '../helpers/cluster.js';
 import { req } from '../helpers/http.js';
-import { Kubectl } from '../helpers/kubectl.js';
+import type { Kubectl } from '../helpers/kubectl.js';
+import { startKubectlCluster, type KubectlCluster } from '../helpers/kubectl-cluster.js';
 import { freePort } from '../helpers/ports.js';
 
 interface Seen {
@@ -25,10 +22,9 @@ interface Seen {
   clientCN?: string;
 }
 
-let etcd: EtcdFixture;
+let cluster: KubectlCluster;
 let api: ApiServerFixture;
 let kubectl: Kubectl;
-let dir: string;
 let backend: http.Server;
 let kubelet: https.Server;
 const seen: Seen[] = [];
@@ -60,7 +56,6 @@ async function patchStatus(p: string, status: unknown): Promise<void> {
 
 let backendPort = 0;
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-proxy-'));
   const ca = await createCA('proxy-test-ca');
   const serving = await issueCert(ca, { commonName: 'kubelet', ipAddresses: ['127.0.0.1'], usages: ['server'] });
   const client = await issueCert(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['kubeadm:cluster-admins'], usages: ['client'] });
@@ -68,10 +63,8 @@ before(async () => {
   backendPort = await listen(backend);
   kubelet = https.createServer({ cert: serving.certPem, key: serving.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true }, record(kubeletSeen, (s) => [200, JSON.stringify({ node: { nodeName: 'n1' }, path: s.url })]));
   const kubeletPort = await listen(kubelet);
-  etcd = await startEtcd();
-  api = await startApiServer({ etcd, random: () => 0, kubeletTls: { ca: Buffer.from(ca.certPem), cert: Buffer.from(client.certPem), key: Buffer.from(client.keyPem) } });
-  fs.writeFileSync(path.join(dir, 'kubeconfig'), renderKubeconfig({ server: api.url }));
-  kubectl = new Kubectl(path.join(dir, 'kubeconfig'));
+  cluster = await startKubectlCluster({ random: () => 0, kubeletTls: { ca: Buffer.from(ca.certPem), cert: Buffer.from(client.certPem), key: Buffer.from(client.keyPem) } });
+  ({ api, kubectl } = cluster);
 
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ name: 'web', containerPort: backendPort }] }] } };
   assert.equal((await req(api.url, 'POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
@@ -90,10 +83,7 @@ before(async () => {
 });
 
 after(async () => {
-  kubectl?.cleanup();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  await api?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
   backend?.closeAllConnections();
   kubelet?.closeAllConnections();
   await Promise.all([backend, kubelet].filter(Boolean).map((s) => new Promise((r) => s.close(r))));

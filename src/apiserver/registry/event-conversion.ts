@@ -20,34 +20,25 @@ const SHARED = ['eventTime', 'series', 'reportingInstance', 'action', 'reason', 
 
 type Obj = Record<string, unknown>;
 
-function copyFields(from: Obj, pairs: ReadonlyArray<readonly [string, string]>): Obj {
-  const out: Obj = {};
-  for (const [src, dst] of pairs) if (from[src] !== undefined) out[dst] = from[src];
-  return out;
+/** A copy of `from` under `apiVersion`, keeping metadata and the fields `pairs` rename (src → dst). */
+function convert(from: KubeObject, apiVersion: string, pairs: ReadonlyArray<readonly [string, string]>): KubeObject {
+  const src = from as unknown as Obj;
+  const out: Obj = { apiVersion, kind: 'Event', metadata: from.metadata };
+  for (const [a, b] of pairs) if (src[a] !== undefined) out[b] = src[a];
+  return out as unknown as KubeObject;
 }
+
+const TO_V1 = [...SHARED.map((f) => [f, f] as const), ...RENAMED];
+const TO_CORE = [...SHARED.map((f) => [f, f] as const), ...RENAMED.map(([c, v]) => [v, c] as const)];
 
 /** Stored (core/v1) Event → events.k8s.io/v1 Event. Unknown core fields are dropped. */
 export function coreEventToV1(core: KubeObject): KubeObject {
-  const c = core as unknown as Obj;
-  return {
-    apiVersion: 'events.k8s.io/v1',
-    kind: 'Event',
-    metadata: core.metadata,
-    ...copyFields(c, SHARED.map((f) => [f, f] as const)),
-    ...copyFields(c, RENAMED),
-  } as KubeObject;
+  return convert(core, 'events.k8s.io/v1', TO_V1);
 }
 
 /** events.k8s.io/v1 Event → the stored (core/v1) shape. Unknown v1 fields are dropped. */
 export function v1EventToCore(v1: KubeObject): KubeObject {
-  const e = v1 as unknown as Obj;
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: v1.metadata,
-    ...copyFields(e, SHARED.map((f) => [f, f] as const)),
-    ...copyFields(e, RENAMED.map(([c, v]) => [v, c] as const)),
-  } as KubeObject;
+  return convert(v1, 'v1', TO_CORE);
 }
 
 /** events.k8s.io/v1 field labels and their core/v1 names (upstream's field label conversion). */
