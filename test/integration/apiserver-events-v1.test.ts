@@ -139,6 +139,9 @@ describe('events.k8s.io/v1 over core/v1 Event storage', () => {
     assert.match(get, /BackOff/);
     assert.match(get, /replaced/);
     assert.match(get, /pod\/web/);
+    const table = await kubectl.ok(['get', 'events.events.k8s.io', '-n', 'default']);
+    assert.match(table, /LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
+    assert.match(table, /Warning\s+BackOff\s+pod\/web/);
     const getV1 = await kubectl.ok(['get', 'events.events.k8s.io', '-n', 'default', '-o', 'jsonpath={range .items[*]}{.note}{"\\n"}{end}']);
     assert.match(getV1, /patched through events\.k8s\.io/);
     assert.match(getV1, /started container a/);
