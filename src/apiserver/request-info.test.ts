@@ -14,6 +14,10 @@ const cases: { m: string; p: string; q?: string; want: Partial<ReturnType<typeof
   { m: 'GET', p: '/api/v1/watch/namespaces/default/pods', want: { verb: 'watch', resource: 'pods', namespace: 'default' } },
   { m: 'GET', p: '/apis/apps/v1', want: { isResourceRequest: false } },
   { m: 'GET', p: '/healthz', want: { isResourceRequest: false } },
+  { m: 'GET', p: '/api/v1/nodes/n1/proxy/stats/summary', want: { verb: 'get', resource: 'nodes', name: 'n1', subresource: 'proxy', namespace: undefined } },
+  { m: 'GET', p: '/api/v1/namespaces/default/services/https:web:443/proxy/', q: 'watch=true', want: { verb: 'get', resource: 'services', name: 'https:web:443', subresource: 'proxy' } },
+  { m: 'POST', p: '/api/v1/namespaces/default/pods/p:8080/proxy/a/b', want: { verb: 'create', resource: 'pods', name: 'p:8080', subresource: 'proxy' } },
+  { m: 'DELETE', p: '/api/v1/namespaces/default/pods/p/proxy', want: { verb: 'delete', resource: 'pods', name: 'p', subresource: 'proxy' } },
 ];
 
 for (const c of cases) {

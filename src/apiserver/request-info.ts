@@ -65,9 +65,10 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   if (rest.length > 0) {
     info.resource = rest[0]!;
     if (rest.length > 1) info.name = rest[1];
-    if (rest.length > 2) info.subresource = rest.slice(2).join('/');
+    // A proxy subresource is followed by the backend's path (upstream takes parts[2] alone).
+    if (rest.length > 2) info.subresource = rest[2] === 'proxy' ? 'proxy' : rest.slice(2).join('/');
   }
-  const isWatch = legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1';
+  const isWatch = info.subresource !== 'proxy' && (legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1');
   if (info.verb === 'get' && info.name === undefined) info.verb = isWatch ? 'watch' : 'list';
   else if (info.verb === 'get' && isWatch) info.verb = 'watch';
   if (info.verb === 'delete' && info.name === undefined) info.verb = 'deletecollection';

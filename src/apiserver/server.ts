@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ServiceAccount } from '../api/types/index.js';
+import type { EndpointSlice, KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, Service, ServiceAccount } from '../api/types/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/interface.js';
@@ -54,13 +54,16 @@ import { errors, StatusError } from './errors.js';
 import { decodeBody, readBody, requireObject } from './http/body.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
 import { LogProxy } from './http/log-proxy.js';
+import { ResourceProxy } from './http/resource-proxy.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
 import { OpenApiV3, type SchemaSource } from './http/openapi.js';
+import { OpenApiV2, OPENAPI_V2_NOT_ACCEPTABLE, openApiV2Form } from './http/openapi-v2.js';
 import { ResourceHandler, type ServedResource } from './http/resource-handler.js';
 import { toStatusError, writeJSON, writeStatus } from './http/respond.js';
 import { ApiServerMetrics } from './metrics.js';
 import { ResourceReader } from './registry/reader.js';
-import { ResourceTable, RESOURCES, VIRTUAL_RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
+import { ResourceTable, RESOURCES, VIEWED_RESOURCES, VIRTUAL_RESOURCES, storagePrefix, type ResourceInfo } from './registry/resources.js';
+import { viewedResources } from './registry/view.js';
 import { ResourceStore } from './registry/store.js';
 import { namespaceStrategy, podStrategy, serviceStrategy } from './registry/strategies.js';
 import type { Strategy } from './registry/strategy.js';
@@ -172,8 +175,8 @@ export class ApiServer {
   private readonly o: Required<Pick<ApiServerOptions, 'etcdPrefix' | 'bindAddress' | 'port' | 'maxRequestsInflight' | 'maxMutatingRequestsInflight'>> & ApiServerOptions;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly table = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES]);
-  private readonly discovery = new ResourceTable([...RESOURCES, ...VIRTUAL_RESOURCES, ...REVIEW_RESOURCES]);
+  private readonly table = new ResourceTable([...RESOURCES, ...VIEWED_RESOURCES, ...VIRTUAL_RESOURCES]);
+  private readonly discovery = new ResourceTable([...RESOURCES, ...VIEWED_RESOURCES, ...VIRTUAL_RESOURCES, ...REVIEW_RESOURCES]);
   private readonly served = new Map<string, ServedResource>();
   private readonly caches: WatchCache[] = [];
   private storage!: Storage;
@@ -186,7 +189,9 @@ export class ApiServer {
   private reviews!: ReviewContext;
   private policy: PolicyController | undefined;
   private handler!: ResourceHandler;
+  private proxies!: ResourceProxy;
   private openapi!: OpenApiV3;
+  private openapiV2!: OpenApiV2;
   private inflight = { readonly: 0, mutating: 0 };
   private endpointsTimer: NodeJS.Timeout | undefined;
   private tokens: TokenEndpoints | undefined;
@@ -295,11 +300,17 @@ export class ApiServer {
       const reader = new ResourceReader(r, prefix, { storage: this.storage, cache });
       this.served.set(this.key(r.group, r.version, r.resource), { info: r, store, reader });
     }
+    // Versions stored as another resource share its store, reader and watch cache.
+    for (const v of viewedResources()) {
+      const stored = [...this.served.values()].find((s) => s.info.group === v.storedAs.group && s.info.resource === v.storedAs.resource)!;
+      this.served.set(this.key(v.info.group, v.info.version, v.info.resource), { info: v.info, store: stored.store, reader: stored.reader, view: v.view });
+    }
     for (const c of this.caches) void c.start();
     this.setUpTokens();
     this.setUpAuth();
     if (this.o.audit) this.auditor = new Auditor({ policy: this.o.audit.policy, sink: this.o.audit.sink, clock: this.clock });
     this.openapi = new OpenApiV3(this.table, schemaFor as SchemaSource);
+    this.openapiV2 = new OpenApiV2(this.table, schemaFor as SchemaSource);
     const logs = new LogProxy({
       logger: this.log,
       tls: this.o.kubeletTls,
@@ -311,6 +322,7 @@ export class ApiServer {
         }
       },
     });
+    this.proxies = this.resourceProxy(random);
     this.handler = new ResourceHandler({
       find: (g, v, r) => this.served.get(this.key(g, v, r)),
       clock: this.clock,
@@ -426,7 +438,7 @@ export class ApiServer {
     const start = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    const kind = LONG_RUNNING.has(info.verb) ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
+    const kind = LONG_RUNNING.has(info.verb) || info.subresource === 'proxy' ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
     let admitted = false;
     let audit: AuditContext | undefined;
     sendWarningsWithHeaders(req, res);
@@ -453,6 +465,7 @@ export class ApiServer {
       const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
       if (!decision.allowed) throw forbidden(user, attrs, decision.reason);
       if (info.isResourceRequest && (await this.tokenEndpoint(req, res, info))) return;
+      if (ResourceProxy.handles(info)) return await this.proxies.serve(req, res, info, url);
       const review = info.isResourceRequest && this.discovery.find(info.group, info.version, info.resource) && !this.table.find(info.group, info.version, info.resource);
       if (review) await this.review(req, res, info.resource, info.namespace, user, info.verb);
       else if (info.isResourceRequest) await this.handler.handle(req, res, info, url.searchParams, user);
@@ -514,8 +527,19 @@ export class ApiServer {
         return writeJSON(res, 200, apiGroupList(this.discovery));
       case '/openapi/v3':
         return writeJSON(res, 200, this.openapi.index());
+      case '/openapi/v2': {
+        if (openApiV2Form(accept) === 'not-acceptable') throw errors.notAcceptable(OPENAPI_V2_NOT_ACCEPTABLE);
+        res.setHeader('ETag', this.openapiV2.etag);
+        res.setHeader('Vary', 'Accept');
+        if (req.headers['if-none-match'] === this.openapiV2.etag) {
+          res.statusCode = 304;
+          return void res.end();
+        }
+        res.setHeader('Content-Type', 'application/json');
+        return void res.end(this.openapiV2.body);
+      }
       case '/':
-        return writeJSON(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+        return writeJSON(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
     }
     if (p.startsWith('/openapi/v3/')) {
       const doc = this.openapi.doc(p.slice('/openapi/v3/'.length));
@@ -536,6 +560,22 @@ export class ApiServer {
       if (doc) return writeJSON(res, 200, doc);
     }
     throw errors.notFoundPath(p);
+  }
+
+  /** pods/proxy, services/proxy, nodes/proxy over consistent reads. */
+  private resourceProxy(random: () => number): ResourceProxy {
+    const slicePrefix = storagePrefix(this.o.etcdPrefix, { group: 'discovery.k8s.io', resource: 'endpointslices' });
+    return new ResourceProxy({
+      logger: this.log.child({ part: 'proxy' }),
+      random,
+      kubeletTls: this.o.kubeletTls,
+      lookups: {
+        getPod: async (ns, name) => (await this.storeOf('pods').get(ns, name)) as Pod,
+        getService: async (ns, name) => (await this.storeOf('services').get(ns, name)) as Service,
+        getNode: async (name) => (await this.storeOf('nodes').get(undefined, name)) as Node,
+        serviceSlices: async (ns, name) => (await this.storage.list(`${slicePrefix}${ns}/`)).items.map((v) => v.obj as EndpointSlice).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name),
+      },
+    });
   }
 
   /** Reads an object: watch cache first, then storage; undefined when absent. */

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node, Pod } from '../../api/types/index.js';
 import type { Logger } from '../../util/logger.js';
 import { errors } from '../errors.js';
+import { kubeletEndpoint } from './proxy-target.js';
 
 /** Looks up a node by name (storage read). */
 export type NodeGetter = (name: string) => Promise<Node | undefined>;
@@ -35,10 +36,9 @@ export class LogProxy {
     }
     if (!containers.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
     if (!pod.spec.nodeName) throw errors.badRequest(`pod ${name} does not have a host assigned`);
-    const node = await this.o.getNode(pod.spec.nodeName);
-    const ip = node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    const port = node?.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-    if (!ip || !port) throw errors.unavailable(`no kubelet is reachable for node ${pod.spec.nodeName}: the node has not reported an InternalIP and kubelet port`);
+    const kubelet = kubeletEndpoint(await this.o.getNode(pod.spec.nodeName));
+    if (!kubelet) throw errors.unavailable(`no kubelet is reachable for node ${pod.spec.nodeName}: the node has not reported an InternalIP and kubelet port`);
+    const { host: ip, port } = kubelet;
     const params = new URLSearchParams();
     for (const p of PASS_PARAMS) {
       const v = q.get(p);

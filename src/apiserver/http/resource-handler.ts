@@ -1,7 +1,7 @@
 // REST handlers for resource requests: get/list/watch/create/update/patch/delete/deletecollection
 // and the subresources (status, scale, binding, eviction, finalize, log).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DeleteOptions, KubeObject, Pod } from '../../api/types/index.js';
+import type { DeleteOptions, KubeList, KubeObject, Pod } from '../../api/types/index.js';
 import { applyConflictMessage, applyPatchByContentType, applyPatch as serverSideApply, PatchError, UnsupportedPatchError } from '../../api/patch/index.js';
 import { validateUnknownFields } from '../../api/validation/index.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
@@ -20,12 +20,16 @@ import { serveWatch, type WatchMetrics } from './watch-stream.js';
 import { clone } from '../registry/object-meta.js';
 import type { LogProxy } from './log-proxy.js';
 import { notesFor } from '../request-notes.js';
+import type { StorageView } from '../registry/view.js';
+import { groupVersion } from '../registry/resources.js';
 
 /** One served resource: its write side and read side. */
 export interface ServedResource {
   info: ResourceInfo;
   store: ResourceStore;
   reader: ResourceReader;
+  /** Set when this version is stored as another resource (events.k8s.io/v1 over core/v1 Events). */
+  view?: StorageView;
 }
 
 export interface ResourceHandlerDeps {
@@ -124,6 +128,11 @@ function toScale(obj: KubeObject): KubeObject {
   };
 }
 
+/** A stored list as the served version shows it. */
+function viewList(view: StorageView, r: ResourceInfo, list: KubeList): KubeList {
+  return { ...list, apiVersion: groupVersion(r), kind: `${r.kind}List`, items: list.items.map((o) => view.fromStorage(o)) };
+}
+
 export class ResourceHandler {
   constructor(private readonly d: ResourceHandlerDeps) {}
 
@@ -131,6 +140,14 @@ export class ResourceHandler {
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, q: URLSearchParams, user: UserInfo): Promise<void> {
     const served = this.d.find(info.group, info.version, info.resource);
     if (!served) throw errors.notServed({ group: info.group, resource: info.resource }, info.path);
+    try {
+      await this.serve(req, res, served, info, q, user);
+    } catch (err) {
+      throw served.view ? served.view.retarget(err) : err;
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, served: ServedResource, info: RequestInfo, q: URLSearchParams, user: UserInfo): Promise<void> {
     const r = served.info;
     if (r.namespaced && info.name !== undefined && !info.namespace && info.resource !== 'namespaces') throw errors.notFoundPath(info.path);
     if (!r.namespaced && info.namespace) throw errors.notFoundPath(info.path);
@@ -140,50 +157,62 @@ export class ResourceHandler {
       return this.handleSubresource(req, res, served, info, q, user);
     }
     const form = this.form(req);
+    const view = served.view;
+    // Tables are rendered from the stored shape (upstream prints the internal object); the other
+    // forms show the served version.
+    const render = (obj: KubeObject) => renderObject(r.resource, view && form !== 'table' ? view.fromStorage(obj) : obj, form, this.d.clock.now());
+    const renderL = (list: KubeList) => renderList(r.resource, view && form !== 'table' ? viewList(view, r, list) : list, form, this.d.clock.now());
+    const toStorage = (obj: KubeObject) => (view ? view.toStorage(obj) : obj);
+    const query = () => {
+      const lq = listQuery(info, q);
+      if (view && lq.fieldSelector) lq.fieldSelector = view.fieldSelector(lq.fieldSelector);
+      return lq;
+    };
     switch (info.verb) {
       case 'get': {
         const obj = await served.store.get(info.namespace, info.name!);
-        return writeJSON(res, 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, 200, render(obj));
       }
       case 'list': {
-        const list = await served.reader.list(listQuery(info, q));
-        return writeJSON(res, 200, renderList(r.resource, list, form, this.d.clock.now()));
+        const list = await served.reader.list(query());
+        return writeJSON(res, 200, renderL(list));
       }
       case 'watch':
-        return serveWatch(req, res, { reader: served.reader, info: r, query: listQuery(info, q), form, q, clock: this.d.clock, logger: this.d.logger, metrics: this.d.watchMetrics });
+        return serveWatch(req, res, { reader: served.reader, info: r, query: query(), form, q, clock: this.d.clock, logger: this.d.logger, metrics: this.d.watchMetrics, view });
       case 'create': {
         if (info.name !== undefined) throw errors.methodNotAllowed();
         const body = await readObject(req);
         checkTypeMeta(r, body);
         checkUnknownFields(res, q, r.resource, body as KubeObject);
-        const obj = await served.store.create(info.namespace, body as KubeObject, writeContext(q, user, req));
-        return writeJSON(res, 201, renderObject(r.resource, obj, form, this.d.clock.now()));
+        view?.validateCreate(body as KubeObject);
+        const obj = await served.store.create(info.namespace, toStorage(body as KubeObject), writeContext(q, user, req));
+        return writeJSON(res, 201, render(obj));
       }
       case 'update': {
         if (info.name === undefined) throw errors.methodNotAllowed();
         const body = await readObject(req);
         checkTypeMeta(r, body);
         checkUnknownFields(res, q, r.resource, body as KubeObject);
-        const { obj, created } = await served.store.update(info.namespace, info.name, body as KubeObject, undefined, writeContext(q, user, req));
-        return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        const { obj, created } = await served.store.update(info.namespace, info.name, toStorage(body as KubeObject), undefined, writeContext(q, user, req));
+        return writeJSON(res, created ? 201 : 200, render(obj));
       }
       case 'patch': {
         if (info.name === undefined) throw errors.methodNotAllowed();
         const { obj, created } = await this.patch(req, res, served, info, q, user, undefined);
-        return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, created ? 201 : 200, render(obj));
       }
       case 'delete': {
         const body = await this.optionalBody(req);
-        const { obj, deleted } = await served.store.delete(info.namespace, info.name!, deleteOptions(q, body), writeContext(q, user, req));
+        const { obj } = await served.store.delete(info.namespace, info.name!, deleteOptions(q, body), writeContext(q, user, req));
         // A finished delete answers with the object as it was (upstream returns the object for most kinds).
-        return writeJSON(res, deleted ? 200 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, 200, render(obj));
       }
       case 'deletecollection': {
         if (!r.verbs.includes('deletecollection')) throw errors.methodNotAllowed();
         const body = await this.optionalBody(req);
         const opts = deleteOptions(q, body);
         const wc = writeContext(q, user, req);
-        const list = await served.reader.list({ ...listQuery(info, q), limit: undefined, continue: undefined });
+        const list = await served.reader.list({ ...query(), limit: undefined, continue: undefined });
         const items: KubeObject[] = [];
         for (const o of list.items) {
           try {
@@ -192,7 +221,8 @@ export class ResourceHandler {
             if (!(err instanceof StatusError && err.code === 404)) throw err;
           }
         }
-        return writeJSON(res, 200, { ...list, items });
+        const out = { ...list, items };
+        return writeJSON(res, 200, view ? viewList(view, r, out) : out);
       }
       default:
         throw errors.methodNotAllowed();
@@ -223,6 +253,10 @@ export class ResourceHandler {
     if (ct !== 'application/json-patch+json') requireObject(patchBody, 'object');
     const wc = writeContext(q, user, req);
     const r = served.info;
+    const view = served.view;
+    // With a view, patches apply to the served version: convert the stored object out and back.
+    const viewed = (mutate: (cur: KubeObject | undefined) => KubeObject) => (cur: KubeObject | undefined) =>
+      view ? view.toStorage(mutate(cur && view.fromStorage(cur))) : mutate(cur);
     if (ct === 'application/apply-patch+yaml') {
       const applied = patchBody as KubeObject;
       checkTypeMeta(r, applied as unknown as Record<string, unknown>);
@@ -234,7 +268,7 @@ export class ResourceHandler {
       return served.store.guaranteedUpdate(
         info.namespace,
         info.name!,
-        (cur) => {
+        viewed((cur) => {
           const out = serverSideApply(cur, clone(applied), { manager, force, kind: r.kind, subresource, now: this.d.clock.now() });
           if (out.conflicts?.length) {
             const causes = out.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"${c.apiVersion ? ` using ${c.apiVersion}` : ''}`, field: c.field }));
@@ -247,14 +281,14 @@ export class ResourceHandler {
           const result = out.result as KubeObject;
           if (cur) result.metadata.resourceVersion = undefined;
           return result;
-        },
+        }),
         { subresource, wc, createIfAbsent: !subresource },
       );
     }
     return served.store.guaranteedUpdate(
       info.namespace,
       info.name!,
-      (cur) => {
+      viewed((cur) => {
         const base = cur!;
         const rv = base.metadata.resourceVersion;
         let patched: KubeObject;
@@ -268,7 +302,7 @@ export class ResourceHandler {
         // A patch that sets resourceVersion asks for compare-and-swap on it; otherwise retry on conflict.
         if (patched.metadata?.resourceVersion === rv) patched.metadata.resourceVersion = undefined;
         return patched;
-      },
+      }),
       { subresource, wc },
     );
   }

@@ -10,6 +10,7 @@ import { groupVersion, type ResourceInfo } from '../registry/resources.js';
 import type { CachedEvent } from '../storage/watch-cache.js';
 import type { OutputForm } from './negotiate.js';
 import { renderObject } from './respond.js';
+import type { StorageView } from '../registry/view.js';
 
 /** Counts open watches (a gauge by resource). */
 export interface WatchMetrics {
@@ -35,6 +36,8 @@ export interface ServeWatchOptions {
    * steady stream of single events leaves in batches (default 5; 0 flushes every turn).
    */
   coalesceMs?: number;
+  /** Set when the served version is stored as another resource: frames show the served version. */
+  view?: StorageView;
 }
 
 /**
@@ -109,6 +112,9 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
 
   const frame = (type: 'ADDED' | 'MODIFIED' | 'DELETED', ev: CachedEvent): string | Buffer => {
     const obj = () => ({ apiVersion: gv, kind: o.info.kind, ...ev.obj }) as KubeObject;
+    if (o.form === 'table') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now()) }) + '\n';
+    // The shared frame cache holds the stored version's frames: a view serializes its own.
+    if (o.view) return JSON.stringify({ type, object: renderObject(o.info.resource, o.view.fromStorage(ev.obj), o.form, o.clock.now()) }) + '\n';
     if (o.form !== 'object') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now()) }) + '\n';
     // Plain JSON frames are serialized once per event and type, then shared by every watcher.
     ev.frames ??= {};

@@ -27,6 +27,7 @@ export interface ResourceInfo {
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const STATUS_VERBS = ['get', 'patch', 'update'];
+const PROXY_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
 
 function status(kind: string): SubresourceInfo {
   return { name: 'status', kind, verbs: STATUS_VERBS };
@@ -75,13 +76,14 @@ export const RESOURCES: ResourceInfo[] = [
         { name: 'binding', kind: 'Binding', verbs: ['create'] },
         { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
         { name: 'log', kind: 'Pod', verbs: ['get'] },
+        { name: 'proxy', kind: 'PodProxyOptions', verbs: PROXY_VERBS },
       ],
     },
-    { resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true },
+    { resource: 'services', kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true, sub: [{ name: 'proxy', kind: 'ServiceProxyOptions', verbs: PROXY_VERBS }] },
     { resource: 'endpoints', kind: 'Endpoints', shortNames: ['ep'] },
     { resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] },
     { resource: 'secrets', kind: 'Secret' },
-    { resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], status: true },
+    { resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'], status: true, sub: [{ name: 'proxy', kind: 'NodeProxyOptions', verbs: PROXY_VERBS }] },
     { resource: 'events', kind: 'Event', shortNames: ['ev'] },
     {
       resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'],
@@ -103,7 +105,6 @@ export const RESOURCES: ResourceInfo[] = [
   ]),
   ...group('coordination.k8s.io', 'v1', [{ resource: 'leases', kind: 'Lease' }]),
   ...group('discovery.k8s.io', 'v1', [{ resource: 'endpointslices', kind: 'EndpointSlice' }]),
-  ...group('events.k8s.io', 'v1', [{ resource: 'events', kind: 'Event', shortNames: ['ev'] }]),
   ...group('policy', 'v1', [{ resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', shortNames: ['pdb'], status: true }]),
   ...group('scheduling.k8s.io', 'v1', [{ resource: 'priorityclasses', kind: 'PriorityClass', namespaced: false, shortNames: ['pc'] }]),
   ...group('rbac.authorization.k8s.io', 'v1', [
@@ -112,6 +113,11 @@ export const RESOURCES: ResourceInfo[] = [
     { resource: 'clusterroles', kind: 'ClusterRole', namespaced: false },
     { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
   ]),
+];
+
+/** Resources served from another resource's storage through a conversion (see view.ts). */
+export const VIEWED_RESOURCES: ResourceInfo[] = [
+  ...group('events.k8s.io', 'v1', [{ resource: 'events', kind: 'Event', shortNames: ['ev'] }]),
 ];
 
 /** Resources that are served (create only) but never stored: the apiserver answers them itself. */
