@@ -44,6 +44,8 @@ import { CachePodsByNode, CacheRbacSource, type PrefixedCache } from './authz/ca
 import { NodeAuthorizer, nodeNameOf } from './authz/node.js';
 import { PolicyController } from './authz/policy-controller.js';
 import { RbacAuthorizer } from './authz/rbac.js';
+import { RbacEscalationCheck } from './authz/escalation-check.js';
+import type { ClusterRole, Role } from '../api/types/rbac.js';
 import { attributesOf, forbiddenReason, type AuthzAttributes } from './authz/rules.js';
 import { UnionAuthorizer } from './authz/union.js';
 import { answerReview, REVIEW_RESOURCES, type ReviewContext } from './reviews/reviews.js';
@@ -194,6 +196,8 @@ export class ApiServer {
   serviceAccountAuthenticator: ServiceAccountTokenAuthenticator | undefined;
   /** Authenticators TokenReview consults after the service-account one (token file, ...). */
   readonly tokenReviewers: TokenAuthenticator[] = [];
+  /** `--api-audiences` (the service-account issuers by default). */
+  private apiAudiences: string[] = [];
   /** The main address: the secure port when serving TLS, else the insecure one. */
   url = '';
   /** The insecure loopback address when it is served. */
@@ -245,7 +249,17 @@ export class ApiServer {
       }
     };
     const disabled = new Set(this.o.disableAdmissionPlugins ?? []);
+    const RG = 'rbac.authorization.k8s.io';
+    const escalation = new RbacEscalationCheck({
+      authorizer: { authorize: (u, a) => this.authz.authorize(u, a) },
+      rulesFor: (u, ns) => this.rbac.rulesFor(u, ns),
+      roleRules: async (ref, ns) => {
+        const role = ref.kind === 'ClusterRole' ? await this.lookup<ClusterRole>('clusterroles', undefined, ref.name, RG) : await this.lookup<Role>('roles', ns, ref.name, RG);
+        return role ? role.rules ?? [] : undefined;
+      },
+    });
     const admission = new AdmissionChain([
+      escalation,
       new NamespaceLifecycle(namespaceLookup),
       new LimitRanger(async (ns) => this.cachedList<LimitRange>('limitranges', ns)),
       new ServiceAccountAdmission((ns, name) => this.lookup<ServiceAccount>('serviceaccounts', ns, name), random),
@@ -273,7 +287,7 @@ export class ApiServer {
         now: () => this.clock.now(),
       }),
       ...(this.o.extraAdmission ?? []),
-    ].filter((p) => !disabled.has(p.name)));
+    ].filter((p) => p === escalation || !disabled.has(p.name)));
     for (const r of RESOURCES) {
       const prefix = storagePrefix(this.o.etcdPrefix, r);
       const cache = new WatchCache({ storage: this.storage, prefix, capacity: this.o.watchCacheCapacity, logger: this.log.child({ cache: r.resource }), clock: this.clock });
@@ -371,10 +385,13 @@ export class ApiServer {
     }));
     this.authz = this.o.authorizer ?? new UnionAuthorizer([new NodeAuthorizer(new CachePodsByNode(cacheOf('', 'pods'))), this.rbac]);
     const sec = this.o.secure;
+    const tokenFile = sec?.tokenAuthFile ? TokenFileAuthenticator.fromFile(sec.tokenAuthFile) : undefined;
+    // TokenReview (asked by kubelets) knows the static tokens too
+    if (tokenFile) this.tokenReviewers.push(tokenFile.reviewer(this.apiAudiences));
     this.authn = new UnionAuthenticator({
       authenticators: [
         ...(sec?.clientCA ? [new X509Authenticator()] : []),
-        ...(sec?.tokenAuthFile ? [TokenFileAuthenticator.fromFile(sec.tokenAuthFile)] : []),
+        ...(tokenFile ? [tokenFile] : []),
         ...(this.serviceAccountAuthenticator ? [this.serviceAccountAuthenticator] : []),
         ...(this.o.authenticators ?? []),
       ],
@@ -528,8 +545,8 @@ export class ApiServer {
   }
 
   /** Reads an object: watch cache first, then storage; undefined when absent. */
-  private async lookup<T extends KubeObject>(resource: string, ns: string | undefined, name: string): Promise<T | undefined> {
-    const store = this.storeOf(resource);
+  private async lookup<T extends KubeObject>(resource: string, ns: string | undefined, name: string, group = ''): Promise<T | undefined> {
+    const store = this.storeOf(resource, group);
     const cached = store.cache.get(store.key(ns, name));
     if (cached) return cached.obj as T;
     try {
@@ -563,6 +580,7 @@ export class ApiServer {
     const pub = { key: createPublicKey(t.signingKey.key), alg: t.signingKey.alg, kid: t.signingKey.kid };
     const keys = [pub, ...(t.publicKeys ?? []).filter((k) => k.kid !== pub.kid)];
     const audiences = t.audiences?.length ? t.audiences : t.issuers;
+    this.apiAudiences = audiences;
     this.serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator({
       keys, issuers: t.issuers, audiences, clock: this.clock, logger: this.log.child({ part: 'sa-token' }),
       lookups: {
