@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ServiceAccount } from '../api/types/index.js';
+import type { KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ResourceQuota, ServiceAccount } from '../api/types/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/interface.js';
@@ -19,8 +19,8 @@ import { LimitRanger } from './admission/limit-ranger.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import { PodSecurityAdmission } from './admission/pod-security/admission.js';
 import { ResourceQuotaAdmission } from './admission/quota/admission.js';
-import { quotaSources, sumUsage } from './admission/quota/usage.js';
-import { usageList } from '../api/quota-usage.js';
+import { quotaSources } from './admission/quota/usage.js';
+import { computeUsed, type NamespaceObjects } from '../api/quota-usage.js';
 import { EncryptingCodec } from './encryption/codec.js';
 import type { EncryptionRule } from './encryption/config.js';
 import { Auditor, type AuditContext } from './audit/auditor.js';
@@ -283,7 +283,7 @@ export class ApiServer {
         list: async (ns) => (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, { group: '', resource: 'resourcequotas' })}${ns}/`)).items,
         get: (key) => this.storage.get(key),
         update: (key, obj, rev) => this.storage.update(key, obj, rev),
-        usage: (ns, hard) => this.quotaUsage(ns, hard),
+        usage: (ns, quota) => this.quotaUsage(ns, quota),
         now: () => this.clock.now(),
       }),
       ...(this.o.extraAdmission ?? []),
@@ -563,14 +563,14 @@ export class ApiServer {
     return store.cache.list(`${store.prefix}${ns}/`).items.map((v) => v.obj as T);
   }
 
-  /** Recounts, from storage, what a namespace uses of every name in `hard` (quota admission and status). */
-  private async quotaUsage(ns: string, hard: ResourceList): Promise<ResourceList> {
-    const usages: ResourceList[] = [];
-    for (const src of quotaSources(hard, RESOURCES)) {
+  /** Recounts, from storage, what a namespace uses of every name in a quota's hard, within its scopes (quota admission). */
+  private async quotaUsage(ns: string, quota: ResourceQuota): Promise<ResourceList> {
+    const objects: NamespaceObjects[] = [];
+    for (const src of quotaSources(quota.spec?.hard ?? {}, RESOURCES)) {
       const items: Versioned[] = (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, src)}${ns}/`)).items;
-      for (const v of items) usages.push(usageList(src.group, src.resource, v.obj, this.clock.now()));
+      objects.push({ ...src, items: items.map((v) => v.obj) });
     }
-    return sumUsage(hard, usages);
+    return computeUsed(quota, objects, this.clock.now());
   }
 
   /** Token endpoints and the service-account authenticator, when keys are configured. */
