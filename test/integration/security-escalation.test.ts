@@ -9,19 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { ensurePki, type PkiResult } from '../../src/pki/store.js';
 import { writeKubeconfigFile } from '../../src/up/kubeconfig.js';
 import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { eventually } from '../helpers/http.js';
 import { Kubectl } from '../helpers/kubectl.js';
 
 const read = (f: string) => fs.readFileSync(f);
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
-
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('RBAC escalation prevention (kubectl, secure apiserver)', () => {
   let dir: string;
@@ -51,7 +43,7 @@ describe('RBAC escalation prevention (kubectl, secure apiserver)', () => {
     await admin.ok(['create', 'rolebinding', 'alice-edit', '--clusterrole=edit', '--user=alice', '-n', 'a']);
     await admin.ok(['create', 'clusterrole', 'rbac-writer', '--verb=create,update,patch,get', '--resource=roles,clusterroles,rolebindings,clusterrolebindings']);
     await admin.ok(['create', 'clusterrolebinding', 'alice-rbac-writer', '--clusterrole=rbac-writer', '--user=alice']);
-    await eventually('alice holds edit in a and may create clusterroles', async () => (await canI(['get', 'secrets', '-n', 'a'])) && (await canI(['create', 'clusterroles'])));
+    await eventually(async () => (await canI(['get', 'secrets', '-n', 'a'])) && (await canI(['create', 'clusterroles'])), 30_000, 'alice holds edit in a and may create clusterroles');
   });
 
   after(async () => {
@@ -92,7 +84,7 @@ describe('RBAC escalation prevention (kubectl, secure apiserver)', () => {
     // `bind` on clusterroles/cluster-admin in namespace a
     await admin.ok(['create', 'clusterrole', 'bind-cluster-admin', '--verb=bind', '--resource=clusterroles', '--resource-name=cluster-admin']);
     await admin.ok(['create', 'rolebinding', 'alice-bind', '--clusterrole=bind-cluster-admin', '--user=alice', '-n', 'a']);
-    await eventually('alice may bind cluster-admin in a', () => canI(['bind', 'clusterroles/cluster-admin', '-n', 'a']));
+    await eventually(() => canI(['bind', 'clusterroles/cluster-admin', '-n', 'a']), 30_000, 'alice may bind cluster-admin in a');
     await alice.ok(['create', 'rolebinding', 'mallory-admin', '--clusterrole=cluster-admin', '--user=mallory', '-n', 'a']);
     // ... not another role, and not cluster-wide
     const otherRole = await alice.run(['create', 'rolebinding', 'mallory-nodes', '--clusterrole=system:node', '--user=mallory', '-n', 'a']);
@@ -110,7 +102,7 @@ describe('RBAC escalation prevention (kubectl, secure apiserver)', () => {
   test('`escalate` lets a user write roles with rules they do not hold; system:masters always may', async () => {
     await admin.ok(['create', 'clusterrole', 'escalator', '--verb=escalate', '--resource=clusterroles']);
     await admin.ok(['create', 'clusterrolebinding', 'alice-escalate', '--clusterrole=escalator', '--user=alice']);
-    await eventually('alice may escalate clusterroles', () => canI(['escalate', 'clusterroles']));
+    await eventually(() => canI(['escalate', 'clusterroles']), 30_000, 'alice may escalate clusterroles');
     await alice.ok(['create', 'clusterrole', 'secret-reader', '--verb=get,list', '--resource=secrets']);
     await admin.ok(['create', 'clusterrole', 'everything', '--verb=*', '--resource=*.*']);
   });

@@ -17,20 +17,12 @@ import { writeKubeconfigFile } from '../../src/up/kubeconfig.js';
 import { realClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { eventually } from '../helpers/http.js';
 import { Kubectl } from '../helpers/kubectl.js';
 
 const read = (f: string) => fs.readFileSync(f);
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 const NODE = 'tok-node';
-
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('kubelet bearer-token authentication', () => {
   let dir: string;
@@ -72,7 +64,7 @@ describe('kubelet bearer-token authentication', () => {
       tls: { cert: read(pki.certs.kubelet!.cert), key: read(pki.certs.kubelet!.key), clientCA: read(pki.ca.cert) },
     });
     kubeletDone = kubelet.start(stop.signal);
-    await eventually('kubelet listening', async () => kubelet!.port > 0);
+    await eventually(async () => kubelet!.port > 0, 30_000, 'kubelet listening');
   });
 
   after(async () => {
@@ -91,7 +83,7 @@ describe('kubelet bearer-token authentication', () => {
     await admin.ok(['create', 'clusterrolebinding', 'monitor-proxy', '--clusterrole=node-proxy-reader', '--serviceaccount=default:monitor']);
     const token = (await admin.ok(['create', 'token', 'monitor', '-n', 'default'])).trim();
     assert.match(token, /^eyJ/);
-    await eventually('the binding reached the authorizer', async () => (await admin.run(['auth', 'can-i', 'get', 'nodes', '--subresource=proxy', '--as=system:serviceaccount:default:monitor'])).stdout.trim() === 'yes');
+    await eventually(async () => (await admin.run(['auth', 'can-i', 'get', 'nodes', '--subresource=proxy', '--as=system:serviceaccount:default:monitor'])).stdout.trim() === 'yes', 30_000, 'the binding reached the authorizer');
     const pods = await get('/pods', token);
     assert.equal(pods.code, 200, pods.body);
     assert.equal(JSON.parse(pods.body).kind, 'PodList');
@@ -107,7 +99,7 @@ describe('kubelet bearer-token authentication', () => {
     assert.match(denied.body, /user=carol, verb=get/);
     await admin.ok(['create', 'clusterrole', 'node-stats-reader', '--verb=get', '--resource=nodes/stats']);
     await admin.ok(['create', 'clusterrolebinding', 'metrics-stats', '--clusterrole=node-stats-reader', '--group=metrics']);
-    await eventually('the group binding reached the authorizer', async () => (await admin.run(['auth', 'can-i', 'get', 'nodes', '--subresource=stats', '--as=carol', '--as-group=metrics'])).stdout.trim() === 'yes');
+    await eventually(async () => (await admin.run(['auth', 'can-i', 'get', 'nodes', '--subresource=stats', '--as=carol', '--as-group=metrics'])).stdout.trim() === 'yes', 30_000, 'the group binding reached the authorizer');
     assert.equal((await get('/stats/summary', 'carol-token')).code, 200);
     assert.equal((await get('/pods', 'not-a-token')).code, 401);
     assert.equal((await get('/pods', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')).code, 401);
