@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject, Pod, ResourceQuota, Service } from './types/index.js';
 import { makePod } from '../controllers/common/testing.js';
 import { quantityToString } from './quantity.js';
-import { computeUsed, objectUsage, podMatchesScopes } from './quota-usage.js';
+import { computeUsed, objectUsage, quotaScopeMatches, quotaSelectors } from './quota-usage.js';
 
 const pod = (name: string, containers: { req?: Record<string, string>; lim?: Record<string, string> }[], extra: Partial<Pod['spec']> = {}, phase: 'Running' | 'Succeeded' = 'Running'): Pod => {
   const p = makePod({ name, phase });
@@ -29,14 +29,40 @@ test('objectUsage: pod requests/limits (init max, sidecars, overhead), service n
   assert.deepEqual([...objectUsage('deployments', 'apps', { metadata: { name: 'd' } }, 0).keys()], ['count/deployments.apps']);
 });
 
-test('podMatchesScopes: Terminating / NotTerminating / BestEffort / NotBestEffort', () => {
+test('quota scopes: Terminating / NotTerminating / BestEffort / NotBestEffort / PriorityClass selector', () => {
   const be = pod('be', [{}]);
+  const beWithOtherRequests = pod('be-gpu', [{ req: { 'nvidia.com/gpu': '1' } }]);
   const burst = pod('b', [{ req: { cpu: '1' } }], { activeDeadlineSeconds: 30 });
-  const cases: [Pod, string[], boolean][] = [
-    [be, ['BestEffort'], true], [be, ['NotBestEffort'], false], [be, ['NotTerminating'], true],
-    [burst, ['Terminating', 'NotBestEffort'], true], [burst, ['BestEffort'], false], [burst, ['PriorityClass'], false], [be, [], true],
+  const high = pod('high', [{ lim: { memory: '1Gi' } }], { priorityClassName: 'high' });
+  const cm: KubeObject = { metadata: { name: 'cm' } };
+  const sel = (scopeName: string, operator: string, values?: string[]): ResourceQuota => ({ metadata: { name: 'q' }, spec: { hard: { pods: '1' }, scopeSelector: { matchExpressions: [{ scopeName, operator, values }] } } });
+  const cases: [string, ResourceQuota, KubeObject, string, boolean][] = [
+    ['unscoped takes pods', quota({ pods: '1' }), be, 'pods', true],
+    ['unscoped takes other objects', quota({ configmaps: '1' }), cm, 'configmaps', true],
+    ['BestEffort', quota({ pods: '1' }, ['BestEffort']), be, 'pods', true],
+    ['BestEffort: only cpu and memory decide', quota({ pods: '1' }, ['BestEffort']), beWithOtherRequests, 'pods', true],
+    ['NotBestEffort of best effort', quota({ pods: '1' }, ['NotBestEffort']), be, 'pods', false],
+    ['NotBestEffort of a limit', quota({ pods: '1' }, ['NotBestEffort']), high, 'pods', true],
+    ['NotTerminating', quota({ pods: '1' }, ['NotTerminating']), be, 'pods', true],
+    ['Terminating + NotBestEffort', quota({ pods: '1' }, ['Terminating', 'NotBestEffort']), burst, 'pods', true],
+    ['Terminating of no deadline', quota({ pods: '1' }, ['Terminating']), be, 'pods', false],
+    ['scoped quotas take no other objects', quota({ configmaps: '1' }, ['NotTerminating']), cm, 'configmaps', false],
+    ['PriorityClass In hit', sel('PriorityClass', 'In', ['high', 'mid']), high, 'pods', true],
+    ['PriorityClass In miss', sel('PriorityClass', 'In', ['low']), high, 'pods', false],
+    ['PriorityClass In of none', sel('PriorityClass', 'In', ['high']), be, 'pods', false],
+    ['PriorityClass NotIn', sel('PriorityClass', 'NotIn', ['low']), high, 'pods', true],
+    ['PriorityClass NotIn of none', sel('PriorityClass', 'NotIn', ['high']), be, 'pods', true],
+    ['PriorityClass Exists', sel('PriorityClass', 'Exists'), high, 'pods', true],
+    ['PriorityClass Exists of none', sel('PriorityClass', 'Exists'), be, 'pods', false],
+    ['PriorityClass DoesNotExist', sel('PriorityClass', 'DoesNotExist'), be, 'pods', true],
+    ['selector scope ignores the operator for QoS', sel('BestEffort', 'Exists'), be, 'pods', true],
+    ['scopes and selector both apply', { ...sel('PriorityClass', 'In', ['high']), spec: { ...sel('PriorityClass', 'In', ['high']).spec, scopes: ['BestEffort'] } }, high, 'pods', false],
+    ['unknown scope matches nothing', quota({ pods: '1' }, ['CrossNamespaceFoo']), be, 'pods', false],
   ];
-  for (const [p, scopes, want] of cases) assert.equal(podMatchesScopes(p, scopes), want, `${p.metadata.name} ${scopes.join(',')}`);
+  for (const [name, q, obj, resource, want] of cases) assert.equal(quotaScopeMatches(q, resource, '', obj), want, name);
+  assert.deepEqual(quotaSelectors({ metadata: {}, spec: { scopes: ['BestEffort'], scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['x'] }] } } }), [
+    { scopeName: 'BestEffort', operator: 'Exists' }, { scopeName: 'PriorityClass', operator: 'In', values: ['x'] },
+  ]);
 });
 
 test('computeUsed sums every resource named in hard, 0 when unused, and honours scopes', () => {
@@ -51,4 +77,5 @@ test('computeUsed sums every resource named in hard, 0 when unused, and honours 
     pods: '3', 'requests.cpu': '2', 'requests.memory': '2Gi', 'limits.memory': '2Gi', services: '2', 'services.nodeports': '3', 'services.loadbalancers': '1', configmaps: '1', 'count/deployments.apps': '0', secrets: '0',
   });
   assert.deepEqual(computeUsed(quota({ pods: '5', configmaps: '1' }, ['BestEffort']), objects, 0), { pods: '1', configmaps: '0' });
+  assert.deepEqual(computeUsed(quota({ pods: '5', 'requests.cpu': '10' }, ['NotBestEffort']), objects, 0), { pods: '2', 'requests.cpu': '2' });
 });

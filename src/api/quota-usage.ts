@@ -1,6 +1,6 @@
 // ResourceQuota usage (pure), as upstream's quota evaluators: what one object charges against a
 // quota, and the `status.used` of a quota over the objects of its namespace.
-import type { Container, KubeObject, Pod, ResourceList, ResourceQuota, Service } from './types/index.js';
+import type { Container, KubeObject, Pod, ResourceList, ResourceQuota, ScopedResourceSelectorRequirement, Service } from './types/index.js';
 import { addQuantities, compareQuantities, quantityToString, type Quantity } from './quantity.js';
 
 /** Resource names whose request is also charged under the bare name ("cpu" = "requests.cpu"). */
@@ -48,20 +48,56 @@ export function podCounts(pod: Pod, now: number): boolean {
   return true;
 }
 
+/** BestEffort QoS: no container (init containers included) requests or limits cpu or memory. */
 const isBestEffort = (pod: Pod) => [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])]
-  .every((c) => Object.keys(c.resources?.requests ?? {}).length === 0 && Object.keys(c.resources?.limits ?? {}).length === 0);
+  .every((c) => ['cpu', 'memory'].every((k) => c.resources?.requests?.[k] === undefined && c.resources?.limits?.[k] === undefined));
 
-/** Whether a pod falls in every one of the quota's scopes (scopes other than these four match nothing). */
-export function podMatchesScopes(pod: Pod, scopes: string[] | undefined): boolean {
-  return (scopes ?? []).every((s) => {
-    switch (s) {
-      case 'Terminating': return pod.spec.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds !== null;
-      case 'NotTerminating': return pod.spec.activeDeadlineSeconds === undefined || pod.spec.activeDeadlineSeconds === null;
-      case 'BestEffort': return isBestEffort(pod);
-      case 'NotBestEffort': return !isBestEffort(pod);
-      default: return false;
+/** Terminating: an activeDeadlineSeconds of 0 or more. */
+const isTerminating = (pod: Pod) => typeof pod.spec.activeDeadlineSeconds === 'number' && pod.spec.activeDeadlineSeconds >= 0;
+
+/** A quota's scopes as selector terms: each of spec.scopes is `Exists`, then spec.scopeSelector's terms. */
+export function quotaSelectors(quota: ResourceQuota): ScopedResourceSelectorRequirement[] {
+  return [...(quota.spec?.scopes ?? []).map((scopeName) => ({ scopeName, operator: 'Exists' })), ...(quota.spec?.scopeSelector?.matchExpressions ?? [])];
+}
+
+/**
+ * Whether a pod falls in one scope term, as upstream's pod evaluator: the QoS and deadline scopes
+ * ignore the operator; PriorityClass matches the pod's priorityClassName with In / NotIn / Exists /
+ * DoesNotExist; any other scope matches nothing.
+ */
+export function podMatchesSelector(pod: Pod, sel: ScopedResourceSelectorRequirement): boolean {
+  switch (sel.scopeName) {
+    case 'Terminating': return isTerminating(pod);
+    case 'NotTerminating': return !isTerminating(pod);
+    case 'BestEffort': return isBestEffort(pod);
+    case 'NotBestEffort': return !isBestEffort(pod);
+    case 'PriorityClass': {
+      const pc = pod.spec.priorityClassName ?? '';
+      switch (sel.operator) {
+        case 'Exists': return pc !== '';
+        case 'DoesNotExist': return pc === '';
+        case 'In': return (sel.values ?? []).includes(pc);
+        case 'NotIn': return !(sel.values ?? []).includes(pc);
+        default: return false;
+      }
     }
-  });
+    default: return false;
+  }
+}
+
+/** Whether a pod falls in every one of the given scope terms. */
+export function podMatchesScopes(pod: Pod, selectors: ScopedResourceSelectorRequirement[]): boolean {
+  return selectors.every((s) => podMatchesSelector(pod, s));
+}
+
+/**
+ * Whether `quota`'s scopes take in an object of `resource` (in `group`): an unscoped quota takes
+ * in everything; a scoped one only pods in every scope (other objects have no scopes upstream).
+ */
+export function quotaScopeMatches(quota: ResourceQuota, resource: string, group: string, obj: KubeObject): boolean {
+  const selectors = quotaSelectors(quota);
+  if (!selectors.length) return true;
+  return resource === 'pods' && group === '' && podMatchesScopes(obj as Pod, selectors);
 }
 
 /** `count/<resource>[.<group>]`. */
@@ -105,12 +141,9 @@ export function computeUsed(quota: ResourceQuota, objects: NamespaceObjects[], n
   const hard = Object.keys(quota.spec?.hard ?? {});
   const wanted = new Set(hard);
   const total: Usage = new Map();
-  const scopes = quota.spec?.scopes;
   for (const o of objects) {
-    const isPods = o.resource === 'pods' && o.group === '';
-    if (scopes?.length && !isPods) continue;
     for (const item of o.items) {
-      if (isPods && !podMatchesScopes(item as Pod, scopes)) continue;
+      if (!quotaScopeMatches(quota, o.resource, o.group, item)) continue;
       for (const [k, v] of objectUsage(o.resource, o.group, item, now)) if (wanted.has(k)) add(total, k, v);
     }
   }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import type { EndpointSlice, KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, Service, ServiceAccount } from '../api/types/index.js';
+import type { EndpointSlice, KubeObject, LimitRange, Namespace, Node, Pod, PriorityClass, ResourceList, ResourceQuota, Service, ServiceAccount } from '../api/types/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/interface.js';
@@ -19,8 +19,8 @@ import { LimitRanger } from './admission/limit-ranger.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import { PodSecurityAdmission } from './admission/pod-security/admission.js';
 import { ResourceQuotaAdmission } from './admission/quota/admission.js';
-import { quotaSources, sumUsage } from './admission/quota/usage.js';
-import { usageList } from '../api/quota-usage.js';
+import { quotaSources } from './admission/quota/usage.js';
+import { computeUsed, type NamespaceObjects } from '../api/quota-usage.js';
 import { EncryptingCodec } from './encryption/codec.js';
 import type { EncryptionRule } from './encryption/config.js';
 import { Auditor, type AuditContext } from './audit/auditor.js';
@@ -45,6 +45,8 @@ import { CachePodsByNode, CacheRbacSource, type PrefixedCache } from './authz/ca
 import { NodeAuthorizer, nodeNameOf } from './authz/node.js';
 import { PolicyController } from './authz/policy-controller.js';
 import { RbacAuthorizer } from './authz/rbac.js';
+import { RbacEscalationCheck } from './authz/escalation-check.js';
+import type { ClusterRole, Role } from '../api/types/rbac.js';
 import { attributesOf, forbiddenReason, type AuthzAttributes } from './authz/rules.js';
 import { UnionAuthorizer } from './authz/union.js';
 import { answerReview, REVIEW_RESOURCES, type ReviewContext } from './reviews/reviews.js';
@@ -200,6 +202,8 @@ export class ApiServer {
   serviceAccountAuthenticator: ServiceAccountTokenAuthenticator | undefined;
   /** Authenticators TokenReview consults after the service-account one (token file, ...). */
   readonly tokenReviewers: TokenAuthenticator[] = [];
+  /** `--api-audiences` (the service-account issuers by default). */
+  private apiAudiences: string[] = [];
   /** The main address: the secure port when serving TLS, else the insecure one. */
   url = '';
   /** The insecure loopback address when it is served. */
@@ -253,7 +257,17 @@ export class ApiServer {
       }
     };
     const disabled = new Set(this.o.disableAdmissionPlugins ?? []);
+    const RG = 'rbac.authorization.k8s.io';
+    const escalation = new RbacEscalationCheck({
+      authorizer: { authorize: (u, a) => this.authz.authorize(u, a) },
+      rulesFor: (u, ns) => this.rbac.rulesFor(u, ns),
+      roleRules: async (ref, ns) => {
+        const role = ref.kind === 'ClusterRole' ? await this.lookup<ClusterRole>('clusterroles', undefined, ref.name, RG) : await this.lookup<Role>('roles', ns, ref.name, RG);
+        return role ? role.rules ?? [] : undefined;
+      },
+    });
     const admission = new AdmissionChain([
+      escalation,
       new NamespaceLifecycle(namespaceLookup),
       new LimitRanger(async (ns) => this.cachedList<LimitRange>('limitranges', ns)),
       new ServiceAccountAdmission((ns, name) => this.lookup<ServiceAccount>('serviceaccounts', ns, name), random),
@@ -284,11 +298,11 @@ export class ApiServer {
         },
         get: (key) => this.storage.get(key),
         update: (key, obj, rev) => this.storage.update(key, obj, rev),
-        usage: (ns, hard) => this.quotaUsage(ns, hard),
+        usage: (ns, quota) => this.quotaUsage(ns, quota),
         now: () => this.clock.now(),
       }),
       ...(this.o.extraAdmission ?? []),
-    ].filter((p) => !disabled.has(p.name)));
+    ].filter((p) => p === escalation || !disabled.has(p.name)));
     for (const r of RESOURCES) {
       const prefix = storagePrefix(this.o.etcdPrefix, r);
       const cache = new WatchCache({ storage: this.storage, prefix, capacity: this.o.watchCacheCapacity, logger: this.log.child({ cache: r.resource }), clock: this.clock });
@@ -394,10 +408,13 @@ export class ApiServer {
     }));
     this.authz = this.o.authorizer ?? new UnionAuthorizer([new NodeAuthorizer(new CachePodsByNode(cacheOf('', 'pods'))), this.rbac]);
     const sec = this.o.secure;
+    const tokenFile = sec?.tokenAuthFile ? TokenFileAuthenticator.fromFile(sec.tokenAuthFile) : undefined;
+    // TokenReview (asked by kubelets) knows the static tokens too
+    if (tokenFile) this.tokenReviewers.push(tokenFile.reviewer(this.apiAudiences));
     this.authn = new UnionAuthenticator({
       authenticators: [
         ...(sec?.clientCA ? [new X509Authenticator()] : []),
-        ...(sec?.tokenAuthFile ? [TokenFileAuthenticator.fromFile(sec.tokenAuthFile)] : []),
+        ...(tokenFile ? [tokenFile] : []),
         ...(this.serviceAccountAuthenticator ? [this.serviceAccountAuthenticator] : []),
         ...(this.o.authenticators ?? []),
       ],
@@ -579,8 +596,8 @@ export class ApiServer {
   }
 
   /** Reads an object: watch cache first, then storage; undefined when absent. */
-  private async lookup<T extends KubeObject>(resource: string, ns: string | undefined, name: string): Promise<T | undefined> {
-    const store = this.storeOf(resource);
+  private async lookup<T extends KubeObject>(resource: string, ns: string | undefined, name: string, group = ''): Promise<T | undefined> {
+    const store = this.storeOf(resource, group);
     const cached = store.cache.get(store.key(ns, name));
     if (cached) return cached.obj as T;
     try {
@@ -597,14 +614,14 @@ export class ApiServer {
     return store.cache.list(`${store.prefix}${ns}/`).items.map((v) => v.obj as T);
   }
 
-  /** Recounts, from storage, what a namespace uses of every name in `hard` (quota admission and status). */
-  private async quotaUsage(ns: string, hard: ResourceList): Promise<ResourceList> {
-    const usages: ResourceList[] = [];
-    for (const src of quotaSources(hard, RESOURCES)) {
+  /** Recounts, from storage, what a namespace uses of every name in a quota's hard, within its scopes (quota admission). */
+  private async quotaUsage(ns: string, quota: ResourceQuota): Promise<ResourceList> {
+    const objects: NamespaceObjects[] = [];
+    for (const src of quotaSources(quota.spec?.hard ?? {}, RESOURCES)) {
       const items: Versioned[] = (await this.storage.list(`${storagePrefix(this.o.etcdPrefix, src)}${ns}/`)).items;
-      for (const v of items) usages.push(usageList(src.group, src.resource, v.obj, this.clock.now()));
+      objects.push({ ...src, items: items.map((v) => v.obj) });
     }
-    return sumUsage(hard, usages);
+    return computeUsed(quota, objects, this.clock.now());
   }
 
   /** Token endpoints and the service-account authenticator, when keys are configured. */
@@ -614,6 +631,7 @@ export class ApiServer {
     const pub = { key: createPublicKey(t.signingKey.key), alg: t.signingKey.alg, kid: t.signingKey.kid };
     const keys = [pub, ...(t.publicKeys ?? []).filter((k) => k.kid !== pub.kid)];
     const audiences = t.audiences?.length ? t.audiences : t.issuers;
+    this.apiAudiences = audiences;
     this.serviceAccountAuthenticator = new ServiceAccountTokenAuthenticator({
       keys, issuers: t.issuers, audiences, clock: this.clock, logger: this.log.child({ part: 'sa-token' }),
       lookups: {

@@ -27,7 +27,7 @@ import { watchContainerEvents } from './runtime-events.js';
 import { isMirrorPod, mirrorMatches, mirrorPodOf, StaticPodSource } from './static-pods.js';
 import { DEFAULT_GC_POLICY, planGarbageCollection, type GcPolicy } from './gc.js';
 import { Prober, realProbeRunner } from './prober.js';
-import { authenticateKubeletCaller, kubeletAttributes, SarKubeletAuthorizer, type KubeletAuthorizer } from './server-auth.js';
+import { DelegatingKubeletAuthenticator, kubeletAttributes, SarKubeletAuthorizer, type KubeletAuthenticator, type KubeletAuthorizer } from './server-auth.js';
 import { serverTlsOptions } from '../util/tls.js';
 import { ServiceAccountTokenManager } from './token-manager.js';
 import { refreshTokenVolumes } from './volumes.js';
@@ -54,8 +54,9 @@ export interface KubeletOptions {
   workers?: number;
   /**
    * HTTPS serving: certificate, key and the CA client certificates must chain to. When set the
-   * port speaks only TLS, every request needs a client certificate and is authorized through the
-   * apiserver (SubjectAccessReview on nodes/<subresource>); without it, plain HTTP, no auth.
+   * port speaks only TLS, every request needs a client certificate or a bearer token the
+   * apiserver accepts (TokenReview) and is authorized through the apiserver (SubjectAccessReview
+   * on nodes/<subresource>); without it, plain HTTP, no auth.
    */
   tls?: { cert: string | Buffer; key: string | Buffer; clientCA: string | Buffer };
   /** Overrides the SubjectAccessReview authorizer (tests). */
@@ -81,6 +82,7 @@ export class Kubelet {
   private recorder!: EventRecorder;
   private server?: http.Server;
   private authorizer?: KubeletAuthorizer;
+  private authenticator?: KubeletAuthenticator;
   private prober!: Prober;
   private tokens!: ServiceAccountTokenManager;
   private hostSample?: HostSample;
@@ -521,10 +523,11 @@ export class Kubelet {
     this.port = (this.server.address() as AddressInfo).port;
   }
 
-  /** 1. authenticate the client certificate (401); 2. authorize via the apiserver (403); 3. serve. */
+  /** 1. authenticate the client certificate or bearer token (401); 2. authorize via the apiserver (403); 3. serve. */
   private async guarded(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (this.o.tls) {
-      const caller = await authenticateKubeletCaller(req);
+      this.authenticator ??= new DelegatingKubeletAuthenticator({ clientset: this.o.clientset, clock: this.o.clock });
+      const caller = await this.authenticator.authenticate(req);
       if (!caller) {
         res.statusCode = 401;
         return void res.end('Unauthorized');

@@ -193,4 +193,38 @@ describe('LimitRanger and ResourceQuota', () => {
     const list = await req(u, 'GET', '/api/v1/namespaces/quota/pods');
     assert.equal(list.body.items.length, 3);
   });
+
+  test('scoped quotas (kubectl): BestEffort, PriorityClass selector and Terminating constrain only their pods', async () => {
+    await ns('scoped');
+    const burst = (name: string, spec: Record<string, unknown> = {}) => pod(name, { containers: [{ name: 'c', image: 'localhost:5000/busybox:v1', resources: { requests: { cpu: '10m' }, limits: { cpu: '10m' } } }], ...spec });
+    const create = (obj: object) => kubectl.run(['create', '-n', 'scoped', '-f', '-'], JSON.stringify(obj));
+    // a pod that exists before the quotas: a recount must leave it out of every scoped quota
+    assert.equal((await create(burst('before'))).code, 0);
+    await kubectl.ok(['create', 'priorityclass', 'scoped-high', '--value=1000']);
+    const quota = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace: 'scoped' }, spec: { hard: { pods: '1' }, ...spec } });
+    for (const q of [
+      quota('besteffort', { scopes: ['BestEffort'] }),
+      quota('high', { scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['scoped-high'] }] } }),
+      quota('terminating', { scopes: ['Terminating'] }),
+    ]) await kubectl.ok(['apply', '-f', '-'], JSON.stringify(q));
+    const cases: [string, object, string | undefined][] = [
+      ['first best-effort pod', pod('be1'), undefined],
+      ['second best-effort pod', pod('be2'), 'besteffort'],
+      ['burstable pods are not BestEffort', burst('b1'), undefined],
+      ['first high-priority pod', burst('h1', { priorityClassName: 'scoped-high' }), undefined],
+      ['second high-priority pod', burst('h2', { priorityClassName: 'scoped-high' }), 'high'],
+      ['first pod with a deadline', burst('t1', { activeDeadlineSeconds: 60 }), undefined],
+      ['second pod with a deadline', burst('t2', { activeDeadlineSeconds: 60 }), 'terminating'],
+    ];
+    for (const [what, obj, refusedBy] of cases) {
+      const r = await create(obj);
+      if (!refusedBy) assert.equal(r.code, 0, `${what}: ${r.stderr}`);
+      else {
+        assert.notEqual(r.code, 0, what);
+        assert.match(r.stderr, new RegExp(`is forbidden: exceeded quota: ${refusedBy}, requested: pods=1, used: pods=1, limited: pods=1`), what);
+      }
+    }
+    const used = JSON.parse(await kubectl.ok(['get', 'resourcequotas', '-n', 'scoped', '-o', 'json'])).items.map((q: { metadata: { name: string }; status: { used: Record<string, string> } }) => [q.metadata.name, q.status.used.pods]);
+    assert.deepEqual(used, [['besteffort', '1'], ['high', '1'], ['terminating', '1']]);
+  });
 });

@@ -447,8 +447,15 @@ export interface LimitRangeItem {
 }
 export interface LimitRange extends KubeObject { spec: { limits: LimitRangeItem[] } }
 
+/** One term of a quota's spec.scopeSelector (scopeName: Terminating, BestEffort, PriorityClass, ...). */
+export interface ScopedResourceSelectorRequirement {
+  scopeName: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | string;
+  values?: string[];
+}
+
 export interface ResourceQuota extends KubeObject {
-  spec?: { hard?: ResourceList; scopes?: string[] };
+  spec?: { hard?: ResourceList; scopes?: string[]; scopeSelector?: { matchExpressions?: ScopedResourceSelectorRequirement[] } };
   status?: { hard?: ResourceList; used?: ResourceList };
 }
 

@@ -107,5 +107,33 @@ export function validateResourceQuota(rq: Record<string, unknown>): FieldError[]
   const spec = obj(rq.spec);
   errs.push(...validateResourceQuantities(spec.hard, new Path('spec').child('hard')));
   arr(spec.scopes).forEach((s, i) => errs.push(...validateEnum(s, quotaScopes, new Path('spec').child('scopes').index(i), true)));
+  errs.push(...validateScopeSelector(obj(spec.scopeSelector)));
+  return errs;
+}
+
+/** spec.scopeSelector as upstream: known scopes, Exists for the QoS/deadline scopes, values only with In/NotIn, no conflicting pair. */
+function validateScopeSelector(sel: Record<string, unknown>): FieldError[] {
+  const errs: FieldError[] = [];
+  const p = new Path('spec').child('scopeSelector').child('matchExpressions');
+  const seen = new Set<string>();
+  for (const raw of arr(sel.matchExpressions)) {
+    const req = obj(raw);
+    const scope = str(req.scopeName) ?? '';
+    const op = str(req.operator) ?? '';
+    const values = arr(req.values);
+    if (!quotaScopes.includes(scope)) errs.push(invalid(p.child('scopeName'), scope, 'unsupported scope'));
+    if (scope !== 'PriorityClass' && quotaScopes.includes(scope) && op !== 'Exists') {
+      errs.push(invalid(p.child('operator'), op, "must be 'Exist' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity"));
+    }
+    if (op === 'In' || op === 'NotIn') {
+      if (!values.length) errs.push(required(p.child('values'), "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector"));
+    } else if (op === 'Exists' || op === 'DoesNotExist') {
+      if (values.length) errs.push(invalid(p.child('values'), values, "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"));
+    } else errs.push(invalid(p.child('operator'), op, 'not a valid selector operator'));
+    seen.add(scope);
+  }
+  for (const [a, b] of [['BestEffort', 'NotBestEffort'], ['Terminating', 'NotTerminating']]) {
+    if (seen.has(a!) && seen.has(b!)) errs.push(invalid(p, sel.matchExpressions, 'conflicting scopes'));
+  }
   return errs;
 }

@@ -8,8 +8,8 @@ import type { AdmissionAttributes } from './interface.js';
 import { LimitRanger, effectiveDefaults, checkPod } from './limit-ranger.js';
 import { ServiceAccountAdmission, SA_MOUNT_PATH } from './service-account.js';
 import { ResourceQuotaAdmission, type QuotaAccess } from './quota/admission.js';
-import { exceeded, sumUsage, exceededMessage } from './quota/usage.js';
-import { usageList } from '../../api/quota-usage.js';
+import { exceeded, exceededMessage } from './quota/usage.js';
+import { computeUsed, usageList } from '../../api/quota-usage.js';
 
 const usageOf = (group: string, resource: string, obj: KubeObject) => usageList(group, resource, obj, 0);
 
@@ -85,7 +85,7 @@ test('quota usage math: pods, compute, counts, exceeded message', () => {
   assert.deepEqual(usageOf('apps', 'deployments', { metadata: {} }), { 'count/deployments.apps': '1' });
   assert.deepEqual(usageOf('', 'pods', { ...p, status: { phase: 'Succeeded' } } as Pod), {});
   const hard = { pods: '2', 'requests.cpu': '1' };
-  const used = sumUsage(hard, [u, u]);
+  const used = computeUsed({ metadata: { name: 'q' }, spec: { hard } }, [{ resource: 'pods', group: '', items: [p, { ...p, metadata: { ...p.metadata, name: 'p2' } }] }], 0);
   assert.deepEqual(used, { pods: '2', 'requests.cpu': '1' });
   assert.deepEqual(exceeded(hard, used, u), ['pods', 'requests.cpu']);
   assert.deepEqual(exceeded(hard, { pods: '1', 'requests.cpu': '500m' }, u), []);

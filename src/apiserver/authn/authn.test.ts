@@ -27,3 +27,14 @@ test('union: first match wins and joins system:authenticated; bad credential is 
   assert.deepEqual(await on.authenticate(req()), { username: 'system:anonymous', groups: ['system:unauthenticated'] });
   assert.equal(await off.authenticate(req('Basic eDp5')), undefined);
 });
+
+test('static tokens as a TokenReview reviewer: valid for the apiserver audiences only', async () => {
+  const r = new TokenFileAuthenticator(parseTokenFile('t1,carol,uid-c,"g1"\n')).reviewer(['api', 'other']);
+  const cases: [string, string | undefined, string[] | undefined, unknown][] = [
+    ['unknown token', 'nope', undefined, undefined],
+    ['no audiences: the apiserver ones', 't1', undefined, { user: { username: 'carol', uid: 'uid-c', groups: ['g1'] }, audiences: ['api', 'other'] }],
+    ['a shared audience', 't1', ['api', 'vault'], { user: { username: 'carol', uid: 'uid-c', groups: ['g1'] }, audiences: ['api'] }],
+    ['no shared audience', 't1', ['vault'], { error: 'token audiences ["api","other"] is invalid for the target audiences ["vault"]' }],
+  ];
+  for (const [name, token, aud, want] of cases) assert.deepEqual(await r.authenticateToken(token!, aud), want, name);
+});

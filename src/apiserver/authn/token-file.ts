@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { UserInfo } from '../admission/interface.js';
 import type { Authenticator } from '../auth.js';
 import { bearerToken } from './bearer.js';
+import type { TokenAuthenticator } from '../serviceaccount/authenticator.js';
 
 /** Splits one CSV line, honouring double quotes ("" inside quotes is a literal quote). */
 export function splitCsvLine(line: string): string[] {
@@ -56,9 +57,28 @@ export class TokenFileAuthenticator implements Authenticator {
 
   async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
     const token = bearerToken(req);
-    if (!token) return undefined;
+    return token ? this.lookup(token) : undefined;
+  }
+
+  private lookup(token: string): UserInfo | undefined {
     const u = this.users.get(token);
-    if (!u) return undefined;
-    return { ...u, groups: [...u.groups] };
+    return u ? { ...u, groups: [...u.groups] } : undefined;
+  }
+
+  /**
+   * The table as a TokenReview reviewer. Static tokens carry no audience, so (as upstream's
+   * audience-agnostic wrapper) they are valid for the apiserver's own audiences: a review naming
+   * none of them is refused, and the reply lists the audiences both sides share.
+   */
+  reviewer(apiAudiences: string[]): TokenAuthenticator {
+    return {
+      authenticateToken: async (token, audiences) => {
+        const user = this.lookup(token);
+        if (!user) return undefined;
+        const shared = audiences?.length ? audiences.filter((a) => apiAudiences.includes(a)) : apiAudiences;
+        if (audiences?.length && !shared.length) return { error: `token audiences ${JSON.stringify(apiAudiences)} is invalid for the target audiences ${JSON.stringify(audiences)}` };
+        return { user, audiences: shared };
+      },
+    };
   }
 }

@@ -7,7 +7,7 @@ import { errors } from '../../errors.js';
 import { StorageError, type Versioned } from '../../storage/interface.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../interface.js';
 import { addUsage, exceeded, exceededMessage, missingCompute } from './usage.js';
-import { usageList } from '../../../api/quota-usage.js';
+import { quotaScopeMatches, usageList } from '../../../api/quota-usage.js';
 
 /** Live access to quotas and usage (the apiserver's storage). */
 export interface QuotaAccess {
@@ -19,8 +19,8 @@ export interface QuotaAccess {
   get(key: string): Promise<Versioned | undefined>;
   /** CAS write; throws StorageError('Conflict') when the quota changed since `rev`. */
   update(key: string, obj: ResourceQuota, rev: number): Promise<number>;
-  /** Recounts what the namespace uses of each name in `hard`, from storage. */
-  usage(namespace: string, hard: ResourceList): Promise<ResourceList>;
+  /** Recounts what the namespace uses of each name in the quota's `spec.hard` (within its scopes), from storage. */
+  usage(namespace: string, quota: ResourceQuota): Promise<ResourceList>;
   /** The clock (ms since the epoch) deciding whether a terminating pod still counts; Date.now by default. */
   now?: () => number;
 }
@@ -34,7 +34,7 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
   readonly name = 'ResourceQuota';
   constructor(private readonly access: QuotaAccess, private readonly maxRetries = 20) {}
 
-  /** 1. what the object uses; 2. the quotas that constrain it; 3. charge each by CAS (recounting a quota the controller has not filled yet). */
+  /** 1. what the object uses; 2. the quotas that constrain it (names and scopes); 3. charge each by CAS (recounting a quota the controller has not filled yet). */
   async validate(a: AdmissionAttributes): Promise<void> {
     if (a.operation !== 'CREATE' || a.subresource || !a.namespace) return;
     // 1. usage of the new object
@@ -45,7 +45,11 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
     // evaluator matches the names, then refuses the pod with "must specify").
     const isPod = a.resource.resource === 'pods' && !a.resource.group;
     const relevant = (k: string) => k in requested || (isPod && COMPUTE_NAME.test(k));
-    const quotas = (await this.access.list(a.namespace)).filter((v) => Object.keys((v.obj as ResourceQuota).spec?.hard ?? {}).some(relevant));
+    // A scoped quota constrains only the pods in its scopes.
+    const quotas = (await this.access.list(a.namespace)).filter((v) => {
+      const q = v.obj as ResourceQuota;
+      return Object.keys(q.spec?.hard ?? {}).some(relevant) && quotaScopeMatches(q, a.resource.resource, a.resource.group, a.object);
+    });
     if (!quotas.length) return;
     if (a.resource.resource === 'pods' && !a.resource.group) {
       for (const v of quotas) {
@@ -61,7 +65,7 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
         const q = cur.obj as ResourceQuota;
         const hard = q.spec?.hard ?? {};
         let used = q.status?.used;
-        if (!used || !sameKeys(q.status?.hard, hard) || Object.keys(hard).some((k) => used![k] === undefined)) used = await this.access.usage(a.namespace, hard);
+        if (!used || !sameKeys(q.status?.hard, hard) || Object.keys(hard).some((k) => used![k] === undefined)) used = await this.access.usage(a.namespace, q);
         const over = exceeded(hard, used, requested);
         if (over.length) throw errors.forbidden(a.resource, a.name, exceededMessage(q.metadata.name!, over, hard, used, requested));
         if (a.dryRun) break;

@@ -1,17 +1,9 @@
-// ResourceQuota admission arithmetic (pure): sums of what objects use (each object's charge comes
-// from api/quota-usage.ts, shared with the quota controller), the check of used + requested
-// against hard, and upstream's messages.
+// ResourceQuota admission arithmetic (pure): the check of used + requested against hard (usage
+// itself comes from api/quota-usage.ts, shared with the quota controller), which resources a
+// recount reads, and upstream's messages.
 import type { Pod, ResourceList } from '../../../api/types/index.js';
 import { addQuantities, compareQuantities, quantityToString } from '../../../api/quantity.js';
 import { LEGACY_COUNTS } from '../../../api/quota-usage.js';
-
-/** Per-resource-name sum; only names in `hard` are kept. */
-export function sumUsage(hard: ResourceList, usages: ResourceList[]): ResourceList {
-  const out: ResourceList = {};
-  for (const k of Object.keys(hard)) out[k] = '0';
-  for (const u of usages) for (const [k, v] of Object.entries(u)) if (k in out) out[k] = quantityToString(addQuantities(out[k]!, v));
-  return out;
-}
 
 /** Containers that leave a compute resource the quota limits unset (upstream "must specify"). */
 export function missingCompute(hard: ResourceList, pod: Pod): string[] {
