@@ -56,6 +56,10 @@ test('full sync is one commit per table; every chain is declared before a rule j
   const k = new FakeIptables();
   await k.restore(tx.text);
   assert.equal(parseSave(await k.save('nat')).get('nat')!.chains.size, rs.nat.length + 4);
+  // Without listFirst (iptables-legacy) the same transaction has no `-S` and nothing else differs.
+  const legacy = fullTransaction(rs, { nat: new Set(), filter: new Set() }, rs.jumps, { listFirst: false });
+  assert.ok(!legacy.text.split('\n').includes('-S'));
+  assert.equal(legacy.text, tx.text.split('\n').filter((l) => l !== '-S').join('\n'));
 });
 
 test('partial after full equals a full sync of the new state; jumps detected in saved output', async () => {

@@ -114,6 +114,14 @@ export function ruleTarget(rule: string): string | undefined {
 interface TableTextOptions {
   /** Rules the kernel holds in this table now (what a `-S` would list). */
   existingRules: number;
+  /** False for backends the `-S` does not help (iptables-legacy: it would only cost the listing). */
+  listFirst: boolean;
+}
+
+/** Options shared by full and partial transactions. */
+export interface TransactionOptions {
+  /** Allow the table-wide `-S` of TableTextOptions (iptables-nft); default true. */
+  listFirst?: boolean;
 }
 
 /**
@@ -162,7 +170,7 @@ function tableText(table: string, write: Chain[], remove: string[], jumps: JumpR
       if (t !== undefined && t.startsWith('KUBE-')) names.add(t);
     }
   }
-  if (shouldListFirst(names.size, opts.existingRules)) lines.push('-S');
+  if (opts.listFirst && shouldListFirst(names.size, opts.existingRules)) lines.push('-S');
   // 4. Rules, declaring on first use.
   for (const c of [...perService, ...fixed]) {
     declare(c.name);
@@ -193,15 +201,17 @@ export function fullTransaction(
   next: RuleSet,
   existing: { nat: Set<string>; filter: Set<string>; natRules?: number; filterRules?: number },
   jumps: JumpRule[],
+  opts: TransactionOptions = {},
 ): Transaction {
+  const listFirst = opts.listFirst ?? true;
   const want = { nat: new Set(next.nat.map((c) => c.name)), filter: new Set(next.filter.map((c) => c.name)) };
   const del = {
     nat: [...existing.nat].filter((c) => isPerServiceChain(c) && !want.nat.has(c)).sort(),
     filter: [...existing.filter].filter((c) => isPerServiceChain(c) && !want.filter.has(c)).sort(),
   };
   const text =
-    tableText('filter', next.filter, del.filter, jumps, { existingRules: existing.filterRules ?? 0 }) +
-    tableText('nat', next.nat, del.nat, jumps, { existingRules: existing.natRules ?? 0 });
+    tableText('filter', next.filter, del.filter, jumps, { existingRules: existing.filterRules ?? 0, listFirst }) +
+    tableText('nat', next.nat, del.nat, jumps, { existingRules: existing.natRules ?? 0, listFirst });
   return {
     text,
     written: { nat: [...want.nat], filter: [...want.filter] },
@@ -220,7 +230,8 @@ function sameRules(a: Chain | undefined, b: Chain): boolean {
  * Partial sync: only chains whose rules differ from `prev` (the last applied set) are written;
  * chains gone since `prev` are flushed and deleted. Returns undefined when nothing changed.
  */
-export function partialTransaction(prev: RuleSet, next: RuleSet, jumps: JumpRule[] = []): Transaction | undefined {
+export function partialTransaction(prev: RuleSet, next: RuleSet, jumps: JumpRule[] = [], opts: TransactionOptions = {}): Transaction | undefined {
+  const listFirst = opts.listFirst ?? true;
   const part = (p: Chain[], n: Chain[]) => {
     const prevBy = new Map(p.map((c) => [c.name, c]));
     const nextNames = new Set(n.map((c) => c.name));
@@ -234,8 +245,8 @@ export function partialTransaction(prev: RuleSet, next: RuleSet, jumps: JumpRule
   if (nat.write.length + nat.remove.length + filter.write.length + filter.remove.length + jumps.length === 0) return undefined;
   let text = '';
   const rulesIn = (cs: Chain[]) => cs.reduce((n, c) => n + c.rules.length, 0);
-  if (filter.write.length + filter.remove.length > 0 || jumps.some((j) => j.table === 'filter')) text += tableText('filter', filter.write, filter.remove, jumps, { existingRules: rulesIn(prev.filter) });
-  if (nat.write.length + nat.remove.length > 0 || jumps.some((j) => j.table === 'nat')) text += tableText('nat', nat.write, nat.remove, jumps, { existingRules: rulesIn(prev.nat) });
+  if (filter.write.length + filter.remove.length > 0 || jumps.some((j) => j.table === 'filter')) text += tableText('filter', filter.write, filter.remove, jumps, { existingRules: rulesIn(prev.filter), listFirst });
+  if (nat.write.length + nat.remove.length > 0 || jumps.some((j) => j.table === 'nat')) text += tableText('nat', nat.write, nat.remove, jumps, { existingRules: rulesIn(prev.nat), listFirst });
   return {
     text,
     written: { nat: nat.write.map((c) => c.name), filter: filter.write.map((c) => c.name) },
