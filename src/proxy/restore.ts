@@ -226,27 +226,54 @@ function sameRules(a: Chain | undefined, b: Chain): boolean {
   return true;
 }
 
+/** Chains of `n` whose rules differ from the same-named chain of `p`, and chains of `p` gone from `n`. */
+function diffChains(p: Chain[], n: Chain[], write: Chain[], remove: string[]): void {
+  const prevBy = new Map<string, Chain>();
+  for (const c of p) prevBy.set(c.name, c);
+  for (const c of n) {
+    if (!sameRules(prevBy.get(c.name), c)) write.push(c);
+    prevBy.delete(c.name);
+  }
+  for (const name of prevBy.keys()) remove.push(name);
+}
+
+/** The leading fixed (not per-service) chains of a rendered nat list. */
+function fixedPrefix(chains: Chain[]): Chain[] {
+  let i = 0;
+  while (i < chains.length && !isPerServiceChain(chains[i]!.name)) i++;
+  return chains.slice(0, i);
+}
+
 /**
  * Partial sync: only chains whose rules differ from `prev` (the last applied set) are written;
  * chains gone since `prev` are flushed and deleted. Returns undefined when nothing changed.
+ * Per-service nat chains are compared per service port (RuleSet.perServiceGroups): a port whose
+ * chain array is the same object in both sets is skipped whole, so the cost follows the ports
+ * that changed, not the 100k+ chains of a big cluster.
  */
 export function partialTransaction(prev: RuleSet, next: RuleSet, jumps: JumpRule[] = [], opts: TransactionOptions = {}): Transaction | undefined {
   const listFirst = opts.listFirst ?? true;
-  const part = (p: Chain[], n: Chain[]) => {
-    const prevBy = new Map(p.map((c) => [c.name, c]));
-    const nextNames = new Set(n.map((c) => c.name));
-    return {
-      write: n.filter((c) => !sameRules(prevBy.get(c.name), c)),
-      remove: p.filter((c) => !nextNames.has(c.name)).map((c) => c.name),
-    };
-  };
-  const nat = part(prev.nat, next.nat);
-  const filter = part(prev.filter, next.filter);
+  // 1. nat: fixed chains by name, then per-service chains port by port.
+  const nat = { write: [] as Chain[], remove: [] as string[] };
+  diffChains(fixedPrefix(prev.nat), fixedPrefix(next.nat), nat.write, nat.remove);
+  const perSvcWrite: Chain[] = [];
+  for (const [key, chains] of next.perServiceGroups) {
+    const before = prev.perServiceGroups.get(key);
+    if (before !== chains) diffChains(before ?? [], chains, perSvcWrite, nat.remove);
+  }
+  for (const [key, chains] of prev.perServiceGroups) {
+    if (!next.perServiceGroups.has(key)) for (const c of chains) nat.remove.push(c.name);
+  }
+  // Fixed chains were written after per-service ones by the full sync; keep that order.
+  nat.write = perSvcWrite.concat(nat.write);
+  // 2. filter: few chains, all fixed.
+  const filter = { write: [] as Chain[], remove: [] as string[] };
+  diffChains(prev.filter, next.filter, filter.write, filter.remove);
   if (nat.write.length + nat.remove.length + filter.write.length + filter.remove.length + jumps.length === 0) return undefined;
   let text = '';
-  const rulesIn = (cs: Chain[]) => cs.reduce((n, c) => n + c.rules.length, 0);
-  if (filter.write.length + filter.remove.length > 0 || jumps.some((j) => j.table === 'filter')) text += tableText('filter', filter.write, filter.remove, jumps, { existingRules: rulesIn(prev.filter), listFirst });
-  if (nat.write.length + nat.remove.length > 0 || jumps.some((j) => j.table === 'nat')) text += tableText('nat', nat.write, nat.remove, jumps, { existingRules: rulesIn(prev.nat), listFirst });
+  const filterRules = prev.filter.reduce((n, c) => n + c.rules.length, 0);
+  if (filter.write.length + filter.remove.length > 0 || jumps.some((j) => j.table === 'filter')) text += tableText('filter', filter.write, filter.remove, jumps, { existingRules: filterRules, listFirst });
+  if (nat.write.length + nat.remove.length > 0 || jumps.some((j) => j.table === 'nat')) text += tableText('nat', nat.write, nat.remove, jumps, { existingRules: prev.ruleCount - filterRules, listFirst });
   return {
     text,
     written: { nat: nat.write.map((c) => c.name), filter: filter.write.map((c) => c.name) },
