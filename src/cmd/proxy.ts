@@ -12,6 +12,7 @@ import { newLogger } from '../util/logger.js';
 import { stopSignal } from '../util/signals.js';
 import { ProcessRunner } from '../proxy/exec.js';
 import { ExecIptables } from '../proxy/iptables.js';
+import { parseBackendChoice, resolveBackend } from '../proxy/backend.js';
 import { ExecConntrack } from '../proxy/conntrack.js';
 import { ensureSysctls } from '../proxy/sysctl.js';
 import { Proxier, cleanupRules } from '../proxy/proxier.js';
@@ -23,6 +24,7 @@ const USAGE = `usage: kubets proxy --kubeconfig FILE --hostname-override NODE --
   [--min-sync-period 1s] [--sync-period 30s] [--nodeport-addresses CIDR,...] [--masquerade-bit 14]
   [--healthz-bind-address 0.0.0.0:10256] [--metrics-bind-address 127.0.0.1:10249]
   [--iptables-netns NAME (run iptables/conntrack/sysctl inside a network namespace)] [--cleanup]
+  [--iptables-backend auto|nft|legacy (auto: whichever the host's \`iptables\` is)]
 `;
 
 /** Entry point. Steps: 1. flags; 2. --cleanup; 3. clients, informers, node addresses; 4. sysctls; 5. HTTP; 6. proxier loop. */
@@ -33,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     known: [
       'kubeconfig', 'hostname-override', 'cluster-cidr', 'min-sync-period', 'sync-period', 'iptables-min-sync-period',
       'iptables-sync-period', 'nodeport-addresses', 'masquerade-bit', 'iptables-masquerade-bit', 'healthz-bind-address',
-      'metrics-bind-address', 'iptables-netns', 'v',
+      'metrics-bind-address', 'iptables-netns', 'iptables-backend', 'v',
     ],
   });
   if (flagBool(f, 'help', false)) {
@@ -43,11 +45,18 @@ export async function run(argv: string[]): Promise<number> {
   const logger = newLogger({ component: 'proxy' });
   const netns = flagOptional(f, 'iptables-netns');
   const runner = new ProcessRunner({ netns });
-  const iptables = new ExecIptables(runner);
+  let backend;
+  try {
+    backend = await resolveBackend(parseBackendChoice(flagString(f, 'iptables-backend', 'auto')), runner);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const iptables = new ExecIptables(runner, backend);
   // 2. Cleanup mode.
   if (flagBool(f, 'cleanup', false)) {
     await cleanupRules(iptables);
-    logger.info('removed all proxy rules');
+    logger.info({ backend }, 'removed all proxy rules');
     return 0;
   }
   const kubeconfig = flagOptional(f, 'kubeconfig');
@@ -98,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
   const metricsServer = newProxyServer({ health: () => proxier.health(), registry: metrics.registry, nodeName });
   const hp = await listen(healthz, flagString(f, 'healthz-bind-address', '0.0.0.0:10256'));
   const mp = await listen(metricsServer, flagString(f, 'metrics-bind-address', '127.0.0.1:10249'));
-  logger.info({ node: nodeName, healthzPort: hp, metricsPort: mp, netns }, 'proxy starting');
+  logger.info({ node: nodeName, healthzPort: hp, metricsPort: mp, netns, backend }, 'proxy starting');
 
   // 6. Run until stopped.
   try {

@@ -19,6 +19,8 @@ export class FakeIptables implements Iptables {
   readonly restores: string[] = [];
   /** When set, the next restore fails with this message. */
   failNext?: string;
+  /** As iptables-nft (the `-S` choice of restore.ts applies). */
+  readonly listFirstHelps = true;
 
   constructor() {
     for (const [t, chains] of Object.entries(BUILTIN)) this.tables.set(t, new Map(chains.map((c) => [c, []])));

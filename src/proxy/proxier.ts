@@ -158,9 +158,9 @@ export class Proxier implements Runnable {
       // 2. Transaction.
       let tx;
       if (full) {
-        tx = fullTransaction(next, ...(await this.kernelState(next)));
+        tx = fullTransaction(next, ...(await this.kernelState(next)), { listFirst: this.o.iptables.listFirstHelps });
       } else {
-        tx = partialTransaction(this.last!, next);
+        tx = partialTransaction(this.last!, next, [], { listFirst: this.o.iptables.listFirstHelps });
       }
       // 3. Apply.
       if (tx) await this.o.iptables.restore(tx.text);

@@ -42,6 +42,11 @@ export interface RuleSet {
   servicePorts: ServicePortInfo[];
   /** Number of rules (lines) over both tables, for metrics. */
   ruleCount: number;
+  /**
+   * The per-service nat chains of each service port ("name/protocol"), the same array object
+   * between renders while the port is unchanged (RenderCache), so a diff can skip it by identity.
+   */
+  perServiceGroups: Map<string, Chain[]>;
 }
 
 /** The chains every sync writes in full (not per service). */
@@ -146,7 +151,7 @@ export class RenderCache {
       this.entries.clear();
       this.optsKey = optsKey;
     }
-    const key = `${sp.portName}/${sp.protocol}`;
+    const key = portKey(sp);
     seen.add(key);
     const hit = this.entries.get(key);
     if (hit && hit.sp === sp) return hit.frag;
@@ -163,6 +168,11 @@ export class RenderCache {
   prune(seen: Set<string>): void {
     for (const k of this.entries.keys()) if (!seen.has(k)) this.entries.delete(k);
   }
+}
+
+/** A service port's key in RenderCache and RuleSet.perServiceGroups. */
+function portKey(sp: ServicePortInfo): string {
+  return `${sp.portName}/${sp.protocol}`;
 }
 
 function comment(c: string): string[] {
@@ -207,6 +217,8 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
   // Per-service chains are named after their own service port, so fragments never share one:
   // they are collected as they are, without a per-chain merge.
   const perServiceNat: Chain[] = [];
+  const perServiceGroups = new Map<string, Chain[]>();
+  let ruleCount = 0;
   const optsKey = JSON.stringify(opts);
   const seen = new Set<string>();
   const make = (sp: ServicePortInfo) => (): Fragment => {
@@ -217,7 +229,11 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
   for (const sp of servicePorts) {
     const frag = cache ? cache.fragment(sp, optsKey, make(sp), seen) : make(sp)();
     nat.merge(frag.nat);
-    for (const c of frag.perSvc) perServiceNat.push(c);
+    perServiceGroups.set(portKey(sp), frag.perSvc);
+    for (const c of frag.perSvc) {
+      perServiceNat.push(c);
+      ruleCount += c.rules.length;
+    }
     filter.merge(frag.filter);
   }
   cache?.prune(seen);
@@ -232,10 +248,12 @@ export function renderServicePorts(servicePorts: ServicePortInfo[], node: NodeIn
       nat.add('KUBE-SERVICES', [...npComment, '-d', addr, '-j', 'KUBE-NODEPORTS']);
     }
   }
-  const natChains = [...nat.list(), ...perServiceNat];
+  const fixedNat = nat.list();
   const filterChains = filter.list();
-  const ruleCount = [...natChains, ...filterChains].reduce((n, c) => n + c.rules.length, 0);
-  return { nat: natChains, filter: filterChains, jumps: jumpRules(), servicePorts, ruleCount };
+  for (const c of fixedNat) ruleCount += c.rules.length;
+  for (const c of filterChains) ruleCount += c.rules.length;
+  const natChains = fixedNat.concat(perServiceNat);
+  return { nat: natChains, filter: filterChains, jumps: jumpRules(), servicePorts, ruleCount, perServiceGroups };
 }
 
 function writeServicePort(sp: ServicePortInfo, nat: ChainWriter, perSvc: ChainWriter, filter: ChainWriter, opts: RenderOptions): void {

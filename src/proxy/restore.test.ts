@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { render } from './render.js';
+import { render, RenderCache, type RuleSet } from './render.js';
 import { fullTransaction, partialTransaction, missingJumps, parseSave, tokenize, ruleTarget, shouldListFirst } from './restore.js';
 import { FakeIptables } from './iptables-fake.js';
+import { isPerServiceChain } from './chainnames.js';
 import { svc, slice } from './testfixtures.js';
 
 const node = { name: 'n', addresses: ['192.168.1.10'] };
@@ -56,6 +57,10 @@ test('full sync is one commit per table; every chain is declared before a rule j
   const k = new FakeIptables();
   await k.restore(tx.text);
   assert.equal(parseSave(await k.save('nat')).get('nat')!.chains.size, rs.nat.length + 4);
+  // Without listFirst (iptables-legacy) the same transaction has no `-S` and nothing else differs.
+  const legacy = fullTransaction(rs, { nat: new Set(), filter: new Set() }, rs.jumps, { listFirst: false });
+  assert.ok(!legacy.text.split('\n').includes('-S'));
+  assert.equal(legacy.text, tx.text.split('\n').filter((l) => l !== '-S').join('\n'));
 });
 
 test('partial after full equals a full sync of the new state; jumps detected in saved output', async () => {
@@ -73,4 +78,41 @@ test('partial after full equals a full sync of the new state; jumps detected in 
   assert.deepEqual(missingJumps(saved, b.jumps), []);
   assert.equal(missingJumps(parseSave('*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n'), b.jumps).length, b.jumps.length);
   assert.equal(partialTransaction(b, b), undefined);
+});
+
+test('partial diff by service port equals a chain-by-chain diff (cached and uncached renders)', () => {
+  // The same worlds rendered with a cache (unchanged ports share their chain arrays) and without.
+  const services = (n: number) =>
+    Array.from({ length: n }, (_, i) => svc('ns', `s${i}`, i % 3 === 0 ? { type: 'NodePort', clusterIP: `10.96.0.${i + 1}`, ports: [{ name: 'http', port: 80, nodePort: 30000 + i, protocol: 'TCP' }] } : { clusterIP: `10.96.0.${i + 1}` }));
+  const slices = (n: number, bump: number[]) => Array.from({ length: n }, (_, i) => slice('ns', `s${i}`, [`10.244.${i}.1`, `10.244.${i}.${bump.includes(i) ? 9 : 2}`]));
+  const steps: [number, number[]][] = [
+    [20, []],
+    [20, [3]], // one endpoint changed
+    [20, [3]], // nothing changed
+    [22, [3, 21]], // two services added
+    [15, []], // services removed, endpoint back
+    [15, [0, 1, 2]],
+  ];
+  const byChain = (prev: RuleSet, next: RuleSet) => {
+    // One group holding every per-service chain: chains compared by name over the whole table.
+    const p = { ...prev, perServiceGroups: new Map([['all', prev.nat.filter((c) => isPerServiceChain(c.name))]]) };
+    const n = { ...next, perServiceGroups: new Map([['all', next.nat.filter((c) => isPerServiceChain(c.name))]]) };
+    return partialTransaction(p, n);
+  };
+  const sorted = (tx: ReturnType<typeof partialTransaction>) =>
+    tx && { wn: [...tx.written.nat].sort(), wf: [...tx.written.filter].sort(), dn: [...tx.deleted.nat].sort(), df: [...tx.deleted.filter].sort() };
+  const cache = new RenderCache();
+  let prevCached: RuleSet | undefined;
+  let prevPlain: RuleSet | undefined;
+  for (const [n, bump] of steps) {
+    const cached = render(services(n), slices(n, bump), node, { clusterCIDR: '10.244.0.0/16' }, cache);
+    const plain = render(services(n), slices(n, bump), node, { clusterCIDR: '10.244.0.0/16' });
+    if (prevCached && prevPlain) {
+      const want = sorted(byChain(prevPlain, plain));
+      assert.deepEqual(sorted(partialTransaction(prevCached, cached)), want, `step ${n} ${bump}`);
+      assert.deepEqual(sorted(partialTransaction(prevPlain, plain)), want, `step ${n} ${bump} uncached`);
+    }
+    prevCached = cached;
+    prevPlain = plain;
+  }
 });

@@ -114,6 +114,14 @@ export function ruleTarget(rule: string): string | undefined {
 interface TableTextOptions {
   /** Rules the kernel holds in this table now (what a `-S` would list). */
   existingRules: number;
+  /** False for backends the `-S` does not help (iptables-legacy: it would only cost the listing). */
+  listFirst: boolean;
+}
+
+/** Options shared by full and partial transactions. */
+export interface TransactionOptions {
+  /** Allow the table-wide `-S` of TableTextOptions (iptables-nft); default true. */
+  listFirst?: boolean;
 }
 
 /**
@@ -162,7 +170,7 @@ function tableText(table: string, write: Chain[], remove: string[], jumps: JumpR
       if (t !== undefined && t.startsWith('KUBE-')) names.add(t);
     }
   }
-  if (shouldListFirst(names.size, opts.existingRules)) lines.push('-S');
+  if (opts.listFirst && shouldListFirst(names.size, opts.existingRules)) lines.push('-S');
   // 4. Rules, declaring on first use.
   for (const c of [...perService, ...fixed]) {
     declare(c.name);
@@ -193,15 +201,17 @@ export function fullTransaction(
   next: RuleSet,
   existing: { nat: Set<string>; filter: Set<string>; natRules?: number; filterRules?: number },
   jumps: JumpRule[],
+  opts: TransactionOptions = {},
 ): Transaction {
+  const listFirst = opts.listFirst ?? true;
   const want = { nat: new Set(next.nat.map((c) => c.name)), filter: new Set(next.filter.map((c) => c.name)) };
   const del = {
     nat: [...existing.nat].filter((c) => isPerServiceChain(c) && !want.nat.has(c)).sort(),
     filter: [...existing.filter].filter((c) => isPerServiceChain(c) && !want.filter.has(c)).sort(),
   };
   const text =
-    tableText('filter', next.filter, del.filter, jumps, { existingRules: existing.filterRules ?? 0 }) +
-    tableText('nat', next.nat, del.nat, jumps, { existingRules: existing.natRules ?? 0 });
+    tableText('filter', next.filter, del.filter, jumps, { existingRules: existing.filterRules ?? 0, listFirst }) +
+    tableText('nat', next.nat, del.nat, jumps, { existingRules: existing.natRules ?? 0, listFirst });
   return {
     text,
     written: { nat: [...want.nat], filter: [...want.filter] },
@@ -216,26 +226,54 @@ function sameRules(a: Chain | undefined, b: Chain): boolean {
   return true;
 }
 
+/** Chains of `n` whose rules differ from the same-named chain of `p`, and chains of `p` gone from `n`. */
+function diffChains(p: Chain[], n: Chain[], write: Chain[], remove: string[]): void {
+  const prevBy = new Map<string, Chain>();
+  for (const c of p) prevBy.set(c.name, c);
+  for (const c of n) {
+    if (!sameRules(prevBy.get(c.name), c)) write.push(c);
+    prevBy.delete(c.name);
+  }
+  for (const name of prevBy.keys()) remove.push(name);
+}
+
+/** The leading fixed (not per-service) chains of a rendered nat list. */
+function fixedPrefix(chains: Chain[]): Chain[] {
+  let i = 0;
+  while (i < chains.length && !isPerServiceChain(chains[i]!.name)) i++;
+  return chains.slice(0, i);
+}
+
 /**
  * Partial sync: only chains whose rules differ from `prev` (the last applied set) are written;
  * chains gone since `prev` are flushed and deleted. Returns undefined when nothing changed.
+ * Per-service nat chains are compared per service port (RuleSet.perServiceGroups): a port whose
+ * chain array is the same object in both sets is skipped whole, so the cost follows the ports
+ * that changed, not the 100k+ chains of a big cluster.
  */
-export function partialTransaction(prev: RuleSet, next: RuleSet, jumps: JumpRule[] = []): Transaction | undefined {
-  const part = (p: Chain[], n: Chain[]) => {
-    const prevBy = new Map(p.map((c) => [c.name, c]));
-    const nextNames = new Set(n.map((c) => c.name));
-    return {
-      write: n.filter((c) => !sameRules(prevBy.get(c.name), c)),
-      remove: p.filter((c) => !nextNames.has(c.name)).map((c) => c.name),
-    };
-  };
-  const nat = part(prev.nat, next.nat);
-  const filter = part(prev.filter, next.filter);
+export function partialTransaction(prev: RuleSet, next: RuleSet, jumps: JumpRule[] = [], opts: TransactionOptions = {}): Transaction | undefined {
+  const listFirst = opts.listFirst ?? true;
+  // 1. nat: fixed chains by name, then per-service chains port by port.
+  const nat = { write: [] as Chain[], remove: [] as string[] };
+  diffChains(fixedPrefix(prev.nat), fixedPrefix(next.nat), nat.write, nat.remove);
+  const perSvcWrite: Chain[] = [];
+  for (const [key, chains] of next.perServiceGroups) {
+    const before = prev.perServiceGroups.get(key);
+    if (before !== chains) diffChains(before ?? [], chains, perSvcWrite, nat.remove);
+  }
+  for (const [key, chains] of prev.perServiceGroups) {
+    if (!next.perServiceGroups.has(key)) for (const c of chains) nat.remove.push(c.name);
+  }
+  // Fixed chains were written after per-service ones by the full sync; keep that order.
+  nat.write = perSvcWrite.concat(nat.write);
+  // 2. filter: few chains, all fixed.
+  const filter = { write: [] as Chain[], remove: [] as string[] };
+  diffChains(prev.filter, next.filter, filter.write, filter.remove);
   if (nat.write.length + nat.remove.length + filter.write.length + filter.remove.length + jumps.length === 0) return undefined;
   let text = '';
-  const rulesIn = (cs: Chain[]) => cs.reduce((n, c) => n + c.rules.length, 0);
-  if (filter.write.length + filter.remove.length > 0 || jumps.some((j) => j.table === 'filter')) text += tableText('filter', filter.write, filter.remove, jumps, { existingRules: rulesIn(prev.filter) });
-  if (nat.write.length + nat.remove.length > 0 || jumps.some((j) => j.table === 'nat')) text += tableText('nat', nat.write, nat.remove, jumps, { existingRules: rulesIn(prev.nat) });
+  const filterRules = prev.filter.reduce((n, c) => n + c.rules.length, 0);
+  if (filter.write.length + filter.remove.length > 0 || jumps.some((j) => j.table === 'filter')) text += tableText('filter', filter.write, filter.remove, jumps, { existingRules: filterRules, listFirst });
+  if (nat.write.length + nat.remove.length > 0 || jumps.some((j) => j.table === 'nat')) text += tableText('nat', nat.write, nat.remove, jumps, { existingRules: prev.ruleCount - filterRules, listFirst });
   return {
     text,
     written: { nat: nat.write.map((c) => c.name), filter: filter.write.map((c) => c.name) },

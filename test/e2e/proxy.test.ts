@@ -1,7 +1,8 @@
 // Proxy e2e as root: real iptables-restore inside a "node" network namespace, backends in pod
 // namespaces, a client and an outside host; the proxier runs in this process and drives
 // iptables/conntrack/sysctl through `ip netns exec`. The host's tables are never touched.
-import { test } from 'node:test';
+// The same scenario runs once per iptables backend (nft, legacy).
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Service } from '../../src/api/types/core.js';
 import type { EndpointSlice } from '../../src/api/types/apps.js';
@@ -11,6 +12,7 @@ import { Proxier, cleanupRules } from '../../src/proxy/proxier.js';
 import { ExecIptables } from '../../src/proxy/iptables.js';
 import { ExecConntrack } from '../../src/proxy/conntrack.js';
 import { ProcessRunner } from '../../src/proxy/exec.js';
+import { backendCommands, type IptablesBackend } from '../../src/proxy/backend.js';
 import { ensureSysctls } from '../../src/proxy/sysctl.js';
 import { StaticInformer } from '../../src/proxy/testinformer.js';
 import { svc, slice } from '../../src/proxy/testfixtures.js';
@@ -35,10 +37,15 @@ async function bodies(topo: Topology, ns: string, url: string, n: number): Promi
   return out;
 }
 
-test('proxy in a node namespace: ClusterIP spread, NodePort, endpoint removal, affinity, REJECT, flush+resync, cleanup', async (t) => {
+for (const backend of ['nft', 'legacy'] as const) {
+  test(`proxy in a node namespace (iptables-${backend}): ClusterIP spread, NodePort, endpoint removal, affinity, REJECT, flush+resync, cleanup`, (t) => scenario(t, backend));
+}
+
+async function scenario(t: TestContext, backend: IptablesBackend): Promise<void> {
   const topo = await createTopology({ pods: 3 });
   const runner = new ProcessRunner({ netns: topo.nodeNs });
-  const iptables = new ExecIptables(runner);
+  const iptables = new ExecIptables(runner, backend);
+  const other = backendCommands(backend === 'nft' ? 'legacy' : 'nft');
   const ctl = new AbortController();
   let running: Promise<void> | undefined;
   try {
@@ -64,6 +71,12 @@ test('proxy in a node namespace: ClusterIP spread, NodePort, endpoint removal, a
     });
     running = proxier.start(ctl.signal);
     await until('first sync', async () => proxier.health().healthy);
+
+    await t.test(`the rules are in iptables-${backend}'s tables only`, async () => {
+      assert.match(await iptables.save('nat'), /KUBE-SERVICES/);
+      const elsewhere = await nsRun(topo.nodeNs, other.save, ['-t', 'nat']);
+      assert.ok(!elsewhere.stdout.includes('KUBE-'), elsewhere.stdout);
+    });
 
     await t.test('ClusterIP spreads over three backends', async () => {
       const got = await bodies(topo, topo.clientNs, 'http://10.96.0.50/', 30);
@@ -110,7 +123,7 @@ test('proxy in a node namespace: ClusterIP spread, NodePort, endpoint removal, a
       // Flush right after a periodic full sync so the check below runs well before the next one.
       const seen = proxier.health().lastFullSync;
       await until('a periodic full sync', async () => (proxier.health().lastFullSync ?? 0) > (seen ?? 0));
-      const f = await nsRun(topo.nodeNs, 'iptables', ['-t', 'nat', '-F']);
+      const f = await nsRun(topo.nodeNs, backendCommands(backend).iptables, ['-t', 'nat', '-F']);
       assert.equal(f.code, 0, f.stderr);
       assert.equal((await topo.get(topo.clientNs, 'http://10.96.0.50/')).ok, false);
       await until('service restored', async () => (await topo.get(topo.clientNs, 'http://10.96.0.50/')).ok);
@@ -146,4 +159,4 @@ test('proxy in a node namespace: ClusterIP spread, NodePort, endpoint removal, a
     await cleanupRules(iptables).catch(() => undefined);
     await topo.destroy();
   }
-});
+}
