@@ -9,7 +9,7 @@ import type { ListQuery, ResourceReader } from '../registry/reader.js';
 import { groupVersion, type ResourceInfo } from '../registry/resources.js';
 import type { CachedEvent } from '../storage/watch-cache.js';
 import type { OutputForm } from './negotiate.js';
-import { renderObject } from './respond.js';
+import { includeObjectOf, renderObject } from './respond.js';
 
 /** Counts open watches (a gauge by resource). */
 export interface WatchMetrics {
@@ -109,7 +109,7 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
 
   const frame = (type: 'ADDED' | 'MODIFIED' | 'DELETED', ev: CachedEvent): string | Buffer => {
     const obj = () => ({ apiVersion: gv, kind: o.info.kind, ...ev.obj }) as KubeObject;
-    if (o.form !== 'object') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now()) }) + '\n';
+    if (o.form !== 'object') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now(), includeObjectOf(o.q)) }) + '\n';
     // Plain JSON frames are serialized once per event and type, then shared by every watcher.
     ev.frames ??= {};
     return (ev.frames[type] ??= Buffer.from(`{"type":"${type}","object":${JSON.stringify(obj())}}\n`));
