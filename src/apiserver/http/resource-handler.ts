@@ -15,11 +15,12 @@ import type { ResourceStore, WriteContext } from '../registry/store.js';
 import type { ResourceInfo } from '../registry/resources.js';
 import { decodeBody, readBody, requireObject } from './body.js';
 import { outputForm, type OutputForm } from './negotiate.js';
-import { renderList, renderObject, writeJSON, writeStatus } from './respond.js';
+import { includeObjectOf, renderList, renderObject, writeJSON, writeStatus } from './respond.js';
 import { serveWatch, type WatchMetrics } from './watch-stream.js';
 import { clone } from '../registry/object-meta.js';
 import type { LogProxy } from './log-proxy.js';
 import { notesFor } from '../request-notes.js';
+import { managerFromUserAgent } from '../registry/field-ownership.js';
 
 /** One served resource: its write side and read side. */
 export interface ServedResource {
@@ -65,7 +66,10 @@ function listQuery(info: RequestInfo, q: URLSearchParams): ListQuery {
 function writeContext(q: URLSearchParams, user: UserInfo, req?: IncomingMessage): WriteContext {
   const dry = q.getAll('dryRun');
   for (const d of dry) if (d !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
-  return { dryRun: dry.includes('All'), fieldManager: q.get('fieldManager') ?? undefined, user, notes: req ? notesFor(req) : undefined };
+  return {
+    dryRun: dry.includes('All'), fieldManager: q.get('fieldManager') ?? undefined, defaultManager: managerFromUserAgent(req?.headers['user-agent']),
+    user, notes: req ? notesFor(req) : undefined,
+  };
 }
 
 /** Applies `fieldValidation`: Strict → 400 on unknown fields; Warn (default) → Warning headers. */
@@ -143,11 +147,11 @@ export class ResourceHandler {
     switch (info.verb) {
       case 'get': {
         const obj = await served.store.get(info.namespace, info.name!);
-        return writeJSON(res, 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, 200, renderObject(r.resource, obj, form, this.d.clock.now(), includeObjectOf(q)));
       }
       case 'list': {
         const list = await served.reader.list(listQuery(info, q));
-        return writeJSON(res, 200, renderList(r.resource, list, form, this.d.clock.now()));
+        return writeJSON(res, 200, renderList(r.resource, list, form, this.d.clock.now(), includeObjectOf(q)));
       }
       case 'watch':
         return serveWatch(req, res, { reader: served.reader, info: r, query: listQuery(info, q), form, q, clock: this.d.clock, logger: this.d.logger, metrics: this.d.watchMetrics });
@@ -157,7 +161,7 @@ export class ResourceHandler {
         checkTypeMeta(r, body);
         checkUnknownFields(res, q, r.resource, body as KubeObject);
         const obj = await served.store.create(info.namespace, body as KubeObject, writeContext(q, user, req));
-        return writeJSON(res, 201, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, 201, renderObject(r.resource, obj, form, this.d.clock.now(), includeObjectOf(q)));
       }
       case 'update': {
         if (info.name === undefined) throw errors.methodNotAllowed();
@@ -165,18 +169,18 @@ export class ResourceHandler {
         checkTypeMeta(r, body);
         checkUnknownFields(res, q, r.resource, body as KubeObject);
         const { obj, created } = await served.store.update(info.namespace, info.name, body as KubeObject, undefined, writeContext(q, user, req));
-        return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now(), includeObjectOf(q)));
       }
       case 'patch': {
         if (info.name === undefined) throw errors.methodNotAllowed();
         const { obj, created } = await this.patch(req, res, served, info, q, user, undefined);
-        return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, created ? 201 : 200, renderObject(r.resource, obj, form, this.d.clock.now(), includeObjectOf(q)));
       }
       case 'delete': {
         const body = await this.optionalBody(req);
         const { obj, deleted } = await served.store.delete(info.namespace, info.name!, deleteOptions(q, body), writeContext(q, user, req));
         // A finished delete answers with the object as it was (upstream returns the object for most kinds).
-        return writeJSON(res, deleted ? 200 : 200, renderObject(r.resource, obj, form, this.d.clock.now()));
+        return writeJSON(res, deleted ? 200 : 200, renderObject(r.resource, obj, form, this.d.clock.now(), includeObjectOf(q)));
       }
       case 'deletecollection': {
         if (!r.verbs.includes('deletecollection')) throw errors.methodNotAllowed();
@@ -248,7 +252,7 @@ export class ResourceHandler {
           if (cur) result.metadata.resourceVersion = undefined;
           return result;
         },
-        { subresource, wc, createIfAbsent: !subresource },
+        { subresource, wc: { ...wc, applying: true }, createIfAbsent: !subresource },
       );
     }
     return served.store.guaranteedUpdate(
