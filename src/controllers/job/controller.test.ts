@@ -49,3 +49,39 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
     stop.abort();
   }
 });
+
+test('Job controller: "Completed" is announced once, even when a second sync runs on a stale copy of the job', async () => {
+  const cs = new FakeClientset();
+  cs.seed(R.jobs, [{
+    metadata: { name: 'j', namespace: 'ns', uid: 'J' },
+    spec: { completions: 1, parallelism: 1, backoffLimit: 3, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'J' } }, template: { metadata: { labels: { 'batch.kubernetes.io/controller-uid': 'J', 'batch.kubernetes.io/job-name': 'j' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } },
+  } as Job]);
+  cs.seed(R.pods, []);
+  const clock = new FakeClock(1_000_000);
+  const { ctx, recorder, stop, sync } = fakeControllerContext(cs, clock);
+  const c = new JobController(ctx, { backoffBaseMs: 10_000 });
+  await sync();
+  const job = () => cs.stored('jobs')[0] as Job;
+  const pods = () => cs.stored('pods') as Pod[];
+  const synced = () => until(() => c['jobInformer'].store.get('ns/j')?.metadata.resourceVersion === job().metadata.resourceVersion
+    && c['podInformer'].store.list().map((p) => p.metadata.resourceVersion).sort().join() === pods().map((p) => p.metadata.resourceVersion).sort().join()
+    && c.expectations.satisfied('ns/j'));
+  try {
+    await c.reconcile('ns/j');
+    await synced();
+    await cs.resource<Pod>(R.pods).updateStatus('ns', { ...pods()[0]!, status: { phase: 'Succeeded' } });
+    await synced();
+    // Reconcile until Complete, then once more on the informer's copy from before that write.
+    for (let i = 0; i < 5 && !job().status?.conditions?.some((x) => x.type === 'Complete'); i++) {
+      await c.reconcile('ns/j');
+      await synced();
+    }
+    // The copy a lagging informer may still hold: the succeeded pod recorded as uncounted.
+    const stale = cs.actions.filter((a) => a.resource === 'jobs' && a.subresource === 'status').map((a) => a.body as Job).find((j) => j.status?.uncountedTerminatedPods?.succeeded?.length);
+    assert.ok(job().status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True'), JSON.stringify(job().status));
+    (c['jobInformer'].store as unknown as { upsert(j: Job): void }).upsert(stale!);
+    await c.reconcile('ns/j').catch(() => undefined);
+  } finally {
+    stop.abort();
+  }
+});
