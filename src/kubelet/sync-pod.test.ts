@@ -62,3 +62,21 @@ test('syncPod: sandbox, pull, init container first, then app containers; pull fa
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('syncPod: a crashed container waits in CrashLoopBackOff with a BackOff warning event', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-sync-'));
+  try {
+    const rt = new FakeRuntimeService();
+    const events: string[] = [];
+    const d = deps(rt, root, events);
+    const pod: Pod = { metadata: { name: 'p', namespace: 'd', uid: 'u3' }, spec: { containers: [{ name: 'app', image: 'img:1' }] } };
+    await syncPod(pod, undefined, d);
+    rt.exit([...rt.containers.values()][0]!.id, 3);
+    events.length = 0;
+    const { waiting } = await syncPod(pod, await view(rt, pod), d);
+    assert.equal(waiting.app?.reason, 'CrashLoopBackOff');
+    assert.deepEqual(events, ['BackOff']);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -103,6 +103,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   const plan = computePodActions(pod, rp, d.backoff, now);
   for (const [name, ms] of Object.entries(plan.backoff)) {
     waiting[name] = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(ms / 1000)}s restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
+    d.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
   }
   // 2. kill
   if (plan.killPod) await killPod(pod.metadata.uid!, rp, pod.spec.terminationGracePeriodSeconds ?? 30, d, pod);
