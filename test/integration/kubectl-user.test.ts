@@ -9,6 +9,10 @@ import path from 'node:path';
 import { renderKubeconfig } from '../../src/up/kubeconfig.js';
 import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
 import { req } from '../helpers/http.js';
+import { RestClientset } from '../../src/client/rest.js';
+import { ControllerManager } from '../../src/controllers/manager.js';
+import { realClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { Kubectl } from '../helpers/kubectl.js';
 
 let etcd: EtcdFixture | undefined;
@@ -89,4 +93,25 @@ test('get --raw /readyz?verbose lists the checks; /readyz/etcd answers one', asy
   assert.match(verbose, /^readyz check passed$/m);
   assert.equal(await kubectl.ok(['get', '--raw', '/readyz/etcd']), 'ok');
   assert.equal(await kubectl.ok(['get', '--raw', '/livez']), 'ok');
+});
+
+test('events from the controller-manager name their controller in kubectl describe (From: deployment-controller)', async () => {
+  const stop = new AbortController();
+  const mgr = new ControllerManager({ clientset: new RestClientset({ server: api!.url }), clock: realClock, logger: silentLogger(), controllers: 'deployment,replicaset' });
+  const running = mgr.start(stop.signal);
+  try {
+    await kubectl.ok(['create', 'deployment', 'named', '--image=img', '--replicas=1']);
+    const deadline = Date.now() + 30_000;
+    let out = '';
+    while (Date.now() < deadline) {
+      out = await kubectl.ok(['get', 'events', '--field-selector', 'involvedObject.kind=Deployment,involvedObject.name=named', '-o', 'jsonpath={.items[*].source.component}']);
+      if (out) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(out, 'deployment-controller');
+    assert.match(await kubectl.ok(['describe', 'deployment', 'named']), /ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set/);
+  } finally {
+    stop.abort();
+    await running.catch(() => undefined);
+  }
 });
