@@ -8,7 +8,8 @@ import { fakeControllerContext, until } from '../common/testing.js';
 import { JobController } from './controller.js';
 import { JOB_TRACKING_FINALIZER } from './logic.js';
 
-test('Job controller: a failed pod is recorded as uncounted, loses its finalizer, is counted, and is replaced after the back-off', async () => {
+/** One Job "ns/j" (1 completion, backoffLimit 3) under a JobController on a fake clientset, and helpers to read and wait on it. */
+async function jobFixture() {
   const cs = new FakeClientset();
   cs.seed(R.jobs, [{
     metadata: { name: 'j', namespace: 'ns', uid: 'J' },
@@ -16,7 +17,7 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
   } as Job]);
   cs.seed(R.pods, []);
   const clock = new FakeClock(1_000_000);
-  const { ctx, stop, sync } = fakeControllerContext(cs, clock);
+  const { ctx, recorder, stop, sync } = fakeControllerContext(cs, clock);
   const c = new JobController(ctx, { backoffBaseMs: 10_000 });
   await sync();
   const job = () => cs.stored('jobs')[0] as Job;
@@ -24,6 +25,11 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
   const synced = () => until(() => c['jobInformer'].store.get('ns/j')?.metadata.resourceVersion === job().metadata.resourceVersion
     && c['podInformer'].store.list().map((p) => p.metadata.resourceVersion).sort().join() === pods().map((p) => p.metadata.resourceVersion).sort().join()
     && c.expectations.satisfied('ns/j'));
+  return { cs, clock, recorder, stop, c, job, pods, synced };
+}
+
+test('Job controller: a failed pod is recorded as uncounted, loses its finalizer, is counted, and is replaced after the back-off', async () => {
+  const { cs, clock, stop, c, job, pods, synced } = await jobFixture();
   try {
     await c.reconcile('ns/j');
     assert.equal(pods().length, 1);
@@ -51,21 +57,7 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
 });
 
 test('Job controller: "Completed" is announced once, even when a second sync runs on a stale copy of the job', async () => {
-  const cs = new FakeClientset();
-  cs.seed(R.jobs, [{
-    metadata: { name: 'j', namespace: 'ns', uid: 'J' },
-    spec: { completions: 1, parallelism: 1, backoffLimit: 3, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'J' } }, template: { metadata: { labels: { 'batch.kubernetes.io/controller-uid': 'J', 'batch.kubernetes.io/job-name': 'j' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } },
-  } as Job]);
-  cs.seed(R.pods, []);
-  const clock = new FakeClock(1_000_000);
-  const { ctx, recorder, stop, sync } = fakeControllerContext(cs, clock);
-  const c = new JobController(ctx, { backoffBaseMs: 10_000 });
-  await sync();
-  const job = () => cs.stored('jobs')[0] as Job;
-  const pods = () => cs.stored('pods') as Pod[];
-  const synced = () => until(() => c['jobInformer'].store.get('ns/j')?.metadata.resourceVersion === job().metadata.resourceVersion
-    && c['podInformer'].store.list().map((p) => p.metadata.resourceVersion).sort().join() === pods().map((p) => p.metadata.resourceVersion).sort().join()
-    && c.expectations.satisfied('ns/j'));
+  const { cs, recorder, stop, c, job, pods, synced } = await jobFixture();
   try {
     await c.reconcile('ns/j');
     await synced();
