@@ -57,6 +57,7 @@ import { decodeBody, readBody, requireObject } from './http/body.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
 import { LogProxy } from './http/log-proxy.js';
 import { ResourceProxy } from './http/resource-proxy.js';
+import { renderHealth } from './http/health.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
 import { OpenApiV3, type SchemaSource } from './http/openapi.js';
 import { OpenApiV2, OPENAPI_V2_NOT_ACCEPTABLE, openApiV2Form } from './http/openapi-v2.js';
@@ -523,16 +524,16 @@ export class ApiServer {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const accept = req.headers.accept;
     if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
+    const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(p);
+    if (health) {
+      // /healthz and /livez stay "ok" while etcd is away (restarting the apiserver would not help); /readyz does not.
+      const etcdOk = health[1] !== 'readyz' || await Promise.race([this.storage.currentRevision().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+      const a = renderHealth(health[1]!, [{ name: 'ping', ok: true }, { name: 'log', ok: true }, { name: 'etcd', ok: etcdOk }], url.searchParams, health[2]);
+      return this.text(res, a.code, a.body);
+    }
     switch (p) {
       case '/version':
         return writeJSON(res, 200, VERSION);
-      case '/healthz':
-      case '/livez':
-        return this.text(res, 200, 'ok');
-      case '/readyz': {
-        const ok = await Promise.race([this.storage.currentRevision().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
-        return ok ? this.text(res, 200, 'ok') : this.text(res, 500, '[-]etcd failed: etcd is not reachable\nreadyz check failed');
-      }
       case '/metrics':
         res.setHeader('Content-Type', this.metrics.registry.contentType);
         return void res.end(await this.metrics.registry.metrics());

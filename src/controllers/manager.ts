@@ -88,6 +88,12 @@ export const CONTROLLERS: Record<string, Factory> = {
 };
 
 /** Contract: `start` runs until the signal aborts; `port` is set once the HTTP server listens. */
+/** The event source upstream's controller of that name uses (the `From` column of `kubectl describe`). */
+export function eventSource(controller: string): string {
+  const special: Record<string, string> = { nodelifecycle: 'node-controller', garbagecollector: 'garbage-collector-controller', podgc: 'pod-garbage-collector', 'root-ca-cert-publisher': 'root-ca-cert-publisher' };
+  return special[controller] ?? `${controller}-controller`;
+}
+
 export class ControllerManager implements Runnable {
   readonly metrics = new ControllerMetrics();
   port: number | undefined;
@@ -131,7 +137,9 @@ export class ControllerManager implements Runnable {
     const names = enabledControllers(this.o.controllers ?? '*', Object.keys(CONTROLLERS));
     const running: Promise<void>[] = [];
     for (const name of names) {
-      const c = CONTROLLERS[name]!(ctx, this.o);
+      // Each controller signs its events as upstream's does ("deployment-controller", …): `kubectl describe` shows it under From.
+      const recorder = new EventRecorder({ clientset: this.o.clientset, component: eventSource(name), clock: this.o.clock, logger: log });
+      const c = CONTROLLERS[name]!({ ...ctx, recorder }, this.o);
       if (!c) {
         log.info({ controller: name }, 'controller skipped (missing configuration)');
         continue;

@@ -406,7 +406,9 @@ export class Kubelet {
     await this.writeStatus(pod, rp, waiting);
     // A volume that could not be set up yet (e.g. its ConfigMap is not there yet) is retried.
     if (Object.values(waiting).some((w) => w.reason === 'ContainerCreating')) return { requeueAfter: 2000 };
-    const pendingBackoff = Object.keys(waiting).filter((n) => waiting[n]!.reason === 'CrashLoopBackOff' || waiting[n]!.reason === 'ErrImagePull');
+    // A failed pull shows ErrImagePull once, then ImagePullBackOff until the back-off ends (upstream).
+    if (Object.values(waiting).some((w) => w.reason === 'ErrImagePull')) return { requeueAfter: 1000 };
+    const pendingBackoff = Object.keys(waiting).filter((n) => waiting[n]!.reason === 'CrashLoopBackOff' || waiting[n]!.reason === 'ErrImagePull' || waiting[n]!.reason === 'ImagePullBackOff');
     if (pendingBackoff.length) {
       const until = Math.min(...pendingBackoff.map((n) => this.backoff.get(`${pod.metadata.uid}/${n}`)?.until ?? this.o.clock.now() + 1000));
       return { requeueAfter: Math.max(200, until - this.o.clock.now()) };

@@ -46,6 +46,36 @@ test('syncPod: sandbox, pull, init container first, then app containers; pull fa
     const bad: Pod = { metadata: { name: 'b', namespace: 'd', uid: 'u2' }, spec: { containers: [{ name: 'c', image: 'bad:1' }] } };
     const { waiting } = await syncPod(bad, undefined, d);
     assert.equal(waiting.c?.reason, 'ErrImagePull');
+    // While the back-off runs the pull is not retried and the container waits in ImagePullBackOff.
+    rt.calls.length = 0;
+    events.length = 0;
+    const again = await syncPod(bad, await view(rt, bad), d);
+    assert.deepEqual(again.waiting.c, { reason: 'ImagePullBackOff', message: 'Back-off pulling image "bad:1"' });
+    assert.ok(!rt.calls.some((c) => c.startsWith('PullImage')), rt.calls.join(','));
+    assert.deepEqual(events, ['BackOff', 'Failed']);
+    // Once it ends the pull is tried again (and fails again: ErrImagePull, a longer back-off).
+    (d.clock as FakeClock).advance(10_001);
+    const retry = await syncPod(bad, await view(rt, bad), d);
+    assert.equal(retry.waiting.c?.reason, 'ErrImagePull');
+    assert.ok(rt.calls.includes('PullImage bad:1'), rt.calls.join(','));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('syncPod: a crashed container waits in CrashLoopBackOff with a BackOff warning event', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-sync-'));
+  try {
+    const rt = new FakeRuntimeService();
+    const events: string[] = [];
+    const d = deps(rt, root, events);
+    const pod: Pod = { metadata: { name: 'p', namespace: 'd', uid: 'u3' }, spec: { containers: [{ name: 'app', image: 'img:1' }] } };
+    await syncPod(pod, undefined, d);
+    rt.exit([...rt.containers.values()][0]!.id, 3);
+    events.length = 0;
+    const { waiting } = await syncPod(pod, await view(rt, pod), d);
+    assert.equal(waiting.app?.reason, 'CrashLoopBackOff');
+    assert.deepEqual(events, ['BackOff']);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -103,6 +103,7 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   const plan = computePodActions(pod, rp, d.backoff, now);
   for (const [name, ms] of Object.entries(plan.backoff)) {
     waiting[name] = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(ms / 1000)}s restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
+    d.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`);
   }
   // 2. kill
   if (plan.killPod) await killPod(pod.metadata.uid!, rp, pod.spec.terminationGracePeriodSeconds ?? 30, d, pod);
@@ -131,11 +132,21 @@ export async function syncPod(pod: Pod, rp: RuntimePod | undefined, d: SyncDeps)
   for (const s of plan.start) {
     const c = s.container;
     const image = c.image ?? '';
+    // A container due to start with its back-off still running failed to pull last time (a crash
+    // back-off keeps it out of `plan.start`): wait, as upstream, in ImagePullBackOff.
+    const pullBackoff = d.backoff.get(backoffKey(pod, c.name));
+    if (pullBackoff && pullBackoff.until > now) {
+      waiting[c.name] = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
+      d.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      d.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      continue;
+    }
     try {
       await ensureImage(pod, c, d);
     } catch (err) {
       waiting[c.name] = { reason: 'ErrImagePull', message: (err as Error).message };
       d.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${(err as Error).message}`);
+      d.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
       d.backoff.set(backoffKey(pod, c.name), nextBackoff(d.backoff.get(backoffKey(pod, c.name)), now));
       continue;
     }

@@ -15,13 +15,14 @@ import type { ResourceStore, WriteContext } from '../registry/store.js';
 import type { ResourceInfo } from '../registry/resources.js';
 import { decodeBody, readBody, requireObject } from './body.js';
 import { outputForm, type OutputForm } from './negotiate.js';
-import { renderList, renderObject, writeJSON, writeStatus } from './respond.js';
+import { includeObjectOf, renderList, renderObject, writeJSON, writeStatus } from './respond.js';
 import { serveWatch, type WatchMetrics } from './watch-stream.js';
 import { clone } from '../registry/object-meta.js';
 import type { LogProxy } from './log-proxy.js';
 import { notesFor } from '../request-notes.js';
 import type { StorageView } from '../registry/view.js';
 import { groupVersion } from '../registry/resources.js';
+import { managerFromUserAgent } from '../registry/field-ownership.js';
 
 /** One served resource: its write side and read side. */
 export interface ServedResource {
@@ -69,7 +70,10 @@ function listQuery(info: RequestInfo, q: URLSearchParams): ListQuery {
 function writeContext(q: URLSearchParams, user: UserInfo, req?: IncomingMessage): WriteContext {
   const dry = q.getAll('dryRun');
   for (const d of dry) if (d !== 'All') throw errors.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
-  return { dryRun: dry.includes('All'), fieldManager: q.get('fieldManager') ?? undefined, user, notes: req ? notesFor(req) : undefined };
+  return {
+    dryRun: dry.includes('All'), fieldManager: q.get('fieldManager') ?? undefined, defaultManager: managerFromUserAgent(req?.headers['user-agent']),
+    user, notes: req ? notesFor(req) : undefined,
+  };
 }
 
 /** Applies `fieldValidation`: Strict → 400 on unknown fields; Warn (default) → Warning headers. */
@@ -160,8 +164,8 @@ export class ResourceHandler {
     const view = served.view;
     // Tables are rendered from the stored shape (upstream prints the internal object); the other
     // forms show the served version.
-    const render = (obj: KubeObject) => renderObject(r.resource, view && form !== 'table' ? view.fromStorage(obj) : obj, form, this.d.clock.now());
-    const renderL = (list: KubeList) => renderList(r.resource, view && form !== 'table' ? viewList(view, r, list) : list, form, this.d.clock.now());
+    const render = (obj: KubeObject) => renderObject(r.resource, view && form !== 'table' ? view.fromStorage(obj) : obj, form, this.d.clock.now(), includeObjectOf(q));
+    const renderL = (list: KubeList) => renderList(r.resource, view && form !== 'table' ? viewList(view, r, list) : list, form, this.d.clock.now(), includeObjectOf(q));
     const toStorage = (obj: KubeObject) => (view ? view.toStorage(obj) : obj);
     const query = () => {
       const lq = listQuery(info, q);
@@ -282,7 +286,7 @@ export class ResourceHandler {
           if (cur) result.metadata.resourceVersion = undefined;
           return result;
         }),
-        { subresource, wc, createIfAbsent: !subresource },
+        { subresource, wc: { ...wc, applying: true }, createIfAbsent: !subresource },
       );
     }
     return served.store.guaranteedUpdate(

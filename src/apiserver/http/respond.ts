@@ -32,17 +32,26 @@ function partialMetadata(obj: KubeObject): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
+/** What a Table row embeds (`?includeObject=`): upstream's default is the object's metadata. */
+export type IncludeObject = 'Object' | 'Metadata' | 'None';
+
+/** Reads `includeObject` from a query; unknown values fall back to Metadata as upstream's default. */
+export function includeObjectOf(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  return v === 'Object' || v === 'None' ? v : 'Metadata';
+}
+
 /** Renders one object in the requested form. */
-export function renderObject(resource: string, obj: KubeObject, form: OutputForm, now: number): unknown {
-  if (form === 'table') return toTable(resource, [obj], { now, includeObject: 'Metadata' });
+export function renderObject(resource: string, obj: KubeObject, form: OutputForm, now: number, includeObject: IncludeObject = 'Metadata'): unknown {
+  if (form === 'table') return toTable(resource, [obj], { now, includeObject });
   if (form === 'metadata') return partialMetadata(obj);
   return obj;
 }
 
 /** Renders a list in the requested form. */
-export function renderList(resource: string, list: KubeList, form: OutputForm, now: number): unknown {
+export function renderList(resource: string, list: KubeList, form: OutputForm, now: number, includeObject: IncludeObject = 'Metadata'): unknown {
   if (form === 'table') {
-    const t = toTable(resource, list.items, { now, includeObject: 'Metadata' }) as { metadata?: Record<string, unknown> };
+    const t = toTable(resource, list.items, { now, includeObject }) as { metadata?: Record<string, unknown> };
     t.metadata = { ...(t.metadata ?? {}), resourceVersion: list.metadata.resourceVersion, ...(list.metadata.continue ? { continue: list.metadata.continue } : {}) };
     return t;
   }

@@ -9,7 +9,7 @@ import type { ListQuery, ResourceReader } from '../registry/reader.js';
 import { groupVersion, type ResourceInfo } from '../registry/resources.js';
 import type { CachedEvent } from '../storage/watch-cache.js';
 import type { OutputForm } from './negotiate.js';
-import { renderObject } from './respond.js';
+import { includeObjectOf, renderObject } from './respond.js';
 import type { StorageView } from '../registry/view.js';
 
 /** Counts open watches (a gauge by resource). */
@@ -112,10 +112,10 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, o: S
 
   const frame = (type: 'ADDED' | 'MODIFIED' | 'DELETED', ev: CachedEvent): string | Buffer => {
     const obj = () => ({ apiVersion: gv, kind: o.info.kind, ...ev.obj }) as KubeObject;
-    if (o.form === 'table') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now()) }) + '\n';
+    if (o.form === 'table') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now(), includeObjectOf(o.q)) }) + '\n';
     // The shared frame cache holds the stored version's frames: a view serializes its own.
-    if (o.view) return JSON.stringify({ type, object: renderObject(o.info.resource, o.view.fromStorage(ev.obj), o.form, o.clock.now()) }) + '\n';
-    if (o.form !== 'object') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now()) }) + '\n';
+    if (o.view) return JSON.stringify({ type, object: renderObject(o.info.resource, o.view.fromStorage(ev.obj), o.form, o.clock.now(), includeObjectOf(o.q)) }) + '\n';
+    if (o.form !== 'object') return JSON.stringify({ type, object: renderObject(o.info.resource, obj(), o.form, o.clock.now(), includeObjectOf(o.q)) }) + '\n';
     // Plain JSON frames are serialized once per event and type, then shared by every watcher.
     ev.frames ??= {};
     return (ev.frames[type] ??= Buffer.from(`{"type":"${type}","object":${JSON.stringify(obj())}}\n`));

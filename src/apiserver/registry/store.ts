@@ -14,12 +14,12 @@ import { clone, generateName, jsonEqual, preserveOnUpdate, pruneMeta, specPart, 
 import { groupVersion, storageKey, storagePrefix, type ResourceInfo } from './resources.js';
 import { resetStatusOnCreate, type Strategy, type StrategyContext } from './strategy.js';
 import { applyDefaults } from '../../api/defaults/index.js';
+import { recordWriteOwnership, type WriterInfo } from './field-ownership.js';
 import { validateObject } from '../../api/validation/index.js';
 
 /** Per-request write options. */
-export interface WriteContext {
+export interface WriteContext extends WriterInfo {
   dryRun: boolean;
-  fieldManager?: string;
   user: UserInfo;
   /** Where admission leaves warnings and audit annotations for this request. */
   notes?: RequestNotes;
@@ -168,6 +168,7 @@ export class ResourceStore {
         if (existing) throw errors.alreadyExists(this.info, name);
       }
       const undo = await this.strategy.beforeCreate?.(typed, this.ctx(wc.dryRun));
+      typed.metadata.managedFields = recordWriteOwnership(undefined, typed, wc, { kind: this.info.kind, now }).metadata.managedFields;
       pruneMeta(typed);
       if (wc.dryRun) {
         if (undo) await undo();
@@ -255,6 +256,8 @@ export class ResourceStore {
       next.metadata ??= {};
       next.metadata.name = name;
       preserveOnUpdate(next, cur, this.info.hasStatus && subresource !== 'finalize');
+      // A write that leaves managedFields out keeps them (upstream); an empty list resets them.
+      if (next.metadata.managedFields === undefined && cur.metadata.managedFields) next.metadata.managedFields = clone(cur.metadata.managedFields);
     }
     // 2. generation bumps on spec changes
     if (!jsonEqual(specPart(next), specPart(cur))) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
@@ -267,6 +270,7 @@ export class ResourceStore {
     this.validate(next, cur);
     await this.validateAdmission(attrs);
     const undo = !subresource ? await this.strategy.beforeUpdate?.(next, cur, this.ctx(wc.dryRun)) : undefined;
+    next.metadata.managedFields = recordWriteOwnership(cur, next, wc, { kind: this.info.kind, subresource: subresource === 'status' ? 'status' : undefined, now: this.d.clock.now() }).metadata.managedFields;
     pruneMeta(next);
     // A no-op write stores nothing and keeps the resourceVersion, as upstream (unless the stored
     // form is stale, e.g. sealed with an old encryption key: then the rewrite is the point).

@@ -8,7 +8,8 @@ import { fakeControllerContext, until } from '../common/testing.js';
 import { JobController } from './controller.js';
 import { JOB_TRACKING_FINALIZER } from './logic.js';
 
-test('Job controller: a failed pod is recorded as uncounted, loses its finalizer, is counted, and is replaced after the back-off', async () => {
+/** One Job "ns/j" (1 completion, backoffLimit 3) under a JobController on a fake clientset, and helpers to read and wait on it. */
+async function jobFixture() {
   const cs = new FakeClientset();
   cs.seed(R.jobs, [{
     metadata: { name: 'j', namespace: 'ns', uid: 'J' },
@@ -16,7 +17,7 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
   } as Job]);
   cs.seed(R.pods, []);
   const clock = new FakeClock(1_000_000);
-  const { ctx, stop, sync } = fakeControllerContext(cs, clock);
+  const { ctx, recorder, stop, sync } = fakeControllerContext(cs, clock);
   const c = new JobController(ctx, { backoffBaseMs: 10_000 });
   await sync();
   const job = () => cs.stored('jobs')[0] as Job;
@@ -24,6 +25,11 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
   const synced = () => until(() => c['jobInformer'].store.get('ns/j')?.metadata.resourceVersion === job().metadata.resourceVersion
     && c['podInformer'].store.list().map((p) => p.metadata.resourceVersion).sort().join() === pods().map((p) => p.metadata.resourceVersion).sort().join()
     && c.expectations.satisfied('ns/j'));
+  return { cs, clock, recorder, stop, c, job, pods, synced };
+}
+
+test('Job controller: a failed pod is recorded as uncounted, loses its finalizer, is counted, and is replaced after the back-off', async () => {
+  const { cs, clock, stop, c, job, pods, synced } = await jobFixture();
   try {
     await c.reconcile('ns/j');
     assert.equal(pods().length, 1);
@@ -45,6 +51,28 @@ test('Job controller: a failed pod is recorded as uncounted, loses its finalizer
     await synced();
     await c.reconcile('ns/j');
     assert.equal(pods().length, 2, 'replaced after the back-off');
+  } finally {
+    stop.abort();
+  }
+});
+
+test('Job controller: "Completed" is announced once, even when a second sync runs on a stale copy of the job', async () => {
+  const { cs, recorder, stop, c, job, pods, synced } = await jobFixture();
+  try {
+    await c.reconcile('ns/j');
+    await synced();
+    await cs.resource<Pod>(R.pods).updateStatus('ns', { ...pods()[0]!, status: { phase: 'Succeeded' } });
+    await synced();
+    // Reconcile until Complete, then once more on the informer's copy from before that write.
+    for (let i = 0; i < 5 && !job().status?.conditions?.some((x) => x.type === 'Complete'); i++) {
+      await c.reconcile('ns/j');
+      await synced();
+    }
+    // The copy a lagging informer may still hold: the succeeded pod recorded as uncounted.
+    const stale = cs.actions.filter((a) => a.resource === 'jobs' && a.subresource === 'status').map((a) => a.body as Job).find((j) => j.status?.uncountedTerminatedPods?.succeeded?.length);
+    assert.ok(job().status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True'), JSON.stringify(job().status));
+    (c['jobInformer'].store as unknown as { upsert(j: Job): void }).upsert(stale!);
+    await c.reconcile('ns/j').catch(() => undefined);
   } finally {
     stop.abort();
   }

@@ -143,6 +143,8 @@ export class JobController {
     const pending = pods.some(hasTrackingFinalizer) || !!status.uncountedTerminatedPods?.succeeded?.length || !!status.uncountedTerminatedPods?.failed?.length;
     let conds = status.conditions ?? [];
     let requeue: number | undefined;
+    // Announced once the Complete condition is stored: a sync on a stale copy gets a conflict instead.
+    let completedNow = false;
     // 4. suspend / resume.
     const suspended = trueCondition(job, 'Suspended');
     if (job.spec.suspend) {
@@ -178,7 +180,7 @@ export class JobController {
           else {
             conds = setCondition(conds, 'Complete', 'True', ending.reason!, ending.message!, now);
             status.completionTime = rfc3339(now);
-            this.ctx.recorder.event(job, 'Normal', 'Completed', 'Job completed');
+            completedNow = true;
           }
         }
       } else if (this.expectations.satisfied(key) && !job.metadata.deletionTimestamp) {
@@ -200,7 +202,8 @@ export class JobController {
     status.succeeded ??= 0;
     status.failed ??= 0;
     status.uncountedTerminatedPods ??= {};
-    await this.putStatus(job, status);
+    const stored = await this.putStatus(job, status);
+    if (completedNow && stored) this.ctx.recorder.event(job, 'Normal', 'Completed', 'Job completed');
     return requeue !== undefined ? { requeueAfter: requeue } : undefined;
   }
 
