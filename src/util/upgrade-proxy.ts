@@ -106,6 +106,7 @@ export function proxyUpgrade(req: IncomingMessage, res: ServerResponse, target: 
       }
       const lines = [`HTTP/1.1 101 ${upRes.statusMessage || 'Switching Protocols'}`];
       for (let i = 0; i + 1 < upRes.rawHeaders.length; i += 2) lines.push(`${upRes.rawHeaders[i]}: ${upRes.rawHeaders[i + 1]}`);
+      res.statusCode = 101; // for audit and logs; the answer itself goes out raw below
       res.detachSocket(client as never);
       client.write(lines.join('\r\n') + '\r\n\r\n');
       if (upHead.length) client.write(upHead);
