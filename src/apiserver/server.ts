@@ -53,7 +53,7 @@ import { errors, StatusError } from './errors.js';
 import { decodeBody, readBody, requireObject } from './http/body.js';
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
 import { LogProxy } from './http/log-proxy.js';
-import { PodStreamProxy, STREAM_SUBRESOURCES } from './http/pod-stream.js';
+import { PodStreamProxy, STREAM_SUBRESOURCES, streamCreateAttributes } from './http/pod-stream.js';
 import { acceptUpgrades } from '../util/upgrade-proxy.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
 import { OpenApiV3, type SchemaSource } from './http/openapi.js';
@@ -444,6 +444,9 @@ export class ApiServer {
       const attrs = attributesOf(info);
       const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
       if (!decision.allowed) throw forbidden(user, attrs, decision.reason);
+      const create = secure ? streamCreateAttributes(attrs) : undefined;
+      const createDecision = create ? await this.authz.authorize(user, create) : undefined;
+      if (create && !createDecision!.allowed) throw forbidden(user, create, createDecision!.reason);
       if (info.isResourceRequest && (await this.tokenEndpoint(req, res, info))) return;
       const review = info.isResourceRequest && this.discovery.find(info.group, info.version, info.resource) && !this.table.find(info.group, info.version, info.resource);
       if (review) await this.review(req, res, info.resource, info.namespace, user, info.verb);

@@ -153,9 +153,9 @@ describe('kubectl and kubelet over TLS', () => {
       await eventually('pod running', async () => JSON.parse(await admin.ok(['get', 'pod', 'shell', '-o', 'json'])).status?.phase === 'Running');
       const ca = read(pki.ca.cert);
       const url = new URL(api.url);
-      const upgrade = (auth: { cert?: string; key?: string; token?: string }) => new Promise<{ code: number; echo?: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+      const upgrade = (auth: { cert?: string; key?: string; token?: string }, method = 'POST') => new Promise<{ code: number; echo?: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
         const r = https.request({
-          host: url.hostname, port: url.port, method: 'POST', path: '/api/v1/namespaces/default/pods/shell/exec?command=sh&command=-c&command=id&stdout=true', ca, cert: auth.cert, key: auth.key,
+          host: url.hostname, port: url.port, method, path: '/api/v1/namespaces/default/pods/shell/exec?command=sh&command=-c&command=id&stdout=true', ca, cert: auth.cert, key: auth.key,
           headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io', ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {}) },
         });
         r.on('upgrade', (res, socket) => {
@@ -180,6 +180,12 @@ describe('kubectl and kubelet over TLS', () => {
       // alice has the view role in default: she may get pods but not create pods/exec
       const denied = await upgrade({ token: 'alice-token' });
       assert.equal(denied.code, 403);
+      // `get` on pods/exec is not enough for a stream that arrives as GET (a websocket upgrade)
+      await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'exec-get', namespace: 'default' }, rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }] }));
+      await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-exec-get', namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exec-get' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }] }));
+      await eventually('alice may get pods/exec', async () => (await alice.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'exec', '-n', 'default'])).stdout.trim() === 'yes');
+      assert.equal((await upgrade({ token: 'alice-token' }, 'GET')).code, 403);
+      assert.equal((await upgrade({ cert: pair('admin').certPem, key: pair('admin').keyPem }, 'GET')).code, 101);
     } finally {
       streaming.closeAllConnections();
       streaming.close();

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../../api/types/index.js';
 import { StatusError } from '../errors.js';
-import { kubeletStreamPath } from './pod-stream.js';
+import type { AuthzAttributes } from '../authz/rules.js';
+import { kubeletStreamPath, streamCreateAttributes } from './pod-stream.js';
 
 const pod = (over: Partial<Pod['spec']> = {}, phase = 'Running'): Pod => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' },
@@ -42,4 +43,14 @@ test('kubeletStreamPath refuses what the kubelet could not serve with 400', () =
   for (const [name, p, sub, q, msg] of cases) {
     assert.throws(() => kubeletStreamPath(p, sub, new URLSearchParams(q)), (e: unknown) => e instanceof StatusError && e.code === 400 && msg.test(e.message), name);
   }
+});
+
+test('streamCreateAttributes asks for create on a GET of a streaming subresource only', () => {
+  const a = (verb: string, resource: string, subresource?: string, apiGroup = ''): AuthzAttributes => ({ verb, isResourceRequest: true, path: '/x', apiGroup, resource, subresource, namespace: 'ns', name: 'p' });
+  assert.deepEqual(streamCreateAttributes(a('get', 'pods', 'exec')), a('create', 'pods', 'exec'));
+  assert.deepEqual(streamCreateAttributes(a('get', 'pods', 'portforward')), a('create', 'pods', 'portforward'));
+  assert.equal(streamCreateAttributes(a('create', 'pods', 'exec')), undefined);
+  assert.equal(streamCreateAttributes(a('get', 'pods', 'log')), undefined);
+  assert.equal(streamCreateAttributes(a('get', 'pods')), undefined);
+  assert.equal(streamCreateAttributes(a('get', 'widgets', 'exec', 'example.com')), undefined);
 });

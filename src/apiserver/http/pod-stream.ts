@@ -6,11 +6,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pod } from '../../api/types/index.js';
 import type { Logger } from '../../util/logger.js';
 import { isUpgradeRequest, proxyUpgrade, upgradeSocket, UpgradeDialError } from '../../util/upgrade-proxy.js';
+import type { AuthzAttributes } from '../authz/rules.js';
 import { errors } from '../errors.js';
 import { kubeletAddress, podContainer, type NodeGetter } from './kubelet-location.js';
 
 /** The pod subresources that stream. */
 export const STREAM_SUBRESOURCES: ReadonlySet<string> = new Set(['exec', 'attach', 'portforward']);
+
+/**
+ * A websocket upgrade arrives as GET; opening a stream into a pod must still need `create` on
+ * the subresource (upstream's AuthorizePodWebsocketUpgradeCreatePermission), so a GET on a
+ * streaming subresource is authorized a second time with verb create. Undefined otherwise.
+ */
+export function streamCreateAttributes(a: AuthzAttributes): AuthzAttributes | undefined {
+  return a.isResourceRequest && a.verb === 'get' && a.apiGroup === '' && a.resource === 'pods' && STREAM_SUBRESOURCES.has(a.subresource ?? '') ? { ...a, verb: 'create' } : undefined;
+}
 
 const truthy = (v: string | null) => v === 'true' || v === '1';
 
