@@ -58,6 +58,8 @@ import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, apiGroupDoc, apiGroupList
 import { LogProxy } from './http/log-proxy.js';
 import { ResourceProxy } from './http/resource-proxy.js';
 import { renderHealth } from './http/health.js';
+import { PodStreamProxy, STREAM_SUBRESOURCES, streamCreateAttributes } from './http/pod-stream.js';
+import { acceptUpgrades } from '../util/upgrade-proxy.js';
 import { wantsAggregatedDiscovery } from './http/negotiate.js';
 import { OpenApiV3, type SchemaSource } from './http/openapi.js';
 import { OpenApiV2, OPENAPI_V2_NOT_ACCEPTABLE, openApiV2Form } from './http/openapi-v2.js';
@@ -326,23 +328,22 @@ export class ApiServer {
     if (this.o.audit) this.auditor = new Auditor({ policy: this.o.audit.policy, sink: this.o.audit.sink, clock: this.clock });
     this.openapi = new OpenApiV3(this.table, schemaFor as SchemaSource);
     this.openapiV2 = new OpenApiV2(this.table, schemaFor as SchemaSource);
-    const logs = new LogProxy({
-      logger: this.log,
-      tls: this.o.kubeletTls,
-      getNode: async (name) => {
-        try {
-          return (await this.storeOf('nodes').get(undefined, name)) as Node;
-        } catch {
-          return undefined;
-        }
-      },
-    });
+    const getNode = async (name: string) => {
+      try {
+        return (await this.storeOf('nodes').get(undefined, name)) as Node;
+      } catch {
+        return undefined;
+      }
+    };
+    const logs = new LogProxy({ logger: this.log, tls: this.o.kubeletTls, getNode });
+    const streams = new PodStreamProxy({ logger: this.log, tls: this.o.kubeletTls, getNode });
     this.proxies = this.resourceProxy(random);
     this.handler = new ResourceHandler({
       find: (g, v, r) => this.served.get(this.key(g, v, r)),
       clock: this.clock,
       logger: this.log,
       logs,
+      streams,
       watchMetrics: { opened: (r) => this.metrics.watchers.inc({ resource: r }), closed: (r) => this.metrics.watchers.dec({ resource: r }) },
     });
     // 4. HTTP
@@ -357,12 +358,14 @@ export class ApiServer {
     let advertisePort: number;
     if (sec) {
       this.server = https.createServer({ ...httpOpts, ...serverTlsOptions({ cert: sec.cert, key: sec.key, clientCA: sec.clientCA }) }, app);
+      acceptUpgrades(this.server, (req, res) => void this.pipeline(req, res));
       const host = sec.bindAddress ?? '0.0.0.0';
       advertisePort = await this.listen(this.server, sec.port, host);
       this.url = `https://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : hostPort(host)}:${advertisePort}`;
     }
     if (!sec || this.o.insecure) {
       this.insecureServer = http.createServer(httpOpts, app);
+      acceptUpgrades(this.insecureServer, (req, res) => void this.pipeline(req, res));
       const port = await this.listen(this.insecureServer, this.o.port, this.o.bindAddress);
       this.insecureUrl = `http://${hostPort(this.o.bindAddress)}:${port}`;
       if (!sec) {
@@ -456,7 +459,7 @@ export class ApiServer {
     const start = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    const kind = LONG_RUNNING.has(info.verb) || info.subresource === 'proxy' ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
+    const kind = LONG_RUNNING.has(info.verb) || info.subresource === 'proxy' || (info.resource === 'pods' && STREAM_SUBRESOURCES.has(info.subresource ?? '')) ? undefined : info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
     let admitted = false;
     let audit: AuditContext | undefined;
     sendWarningsWithHeaders(req, res);
@@ -482,6 +485,9 @@ export class ApiServer {
       const attrs = attributesOf(info);
       const decision: AuthorizationDecision = secure ? await this.authz.authorize(user, attrs) : { allowed: true };
       if (!decision.allowed) throw forbidden(user, attrs, decision.reason);
+      const create = secure ? streamCreateAttributes(attrs) : undefined;
+      const createDecision = create ? await this.authz.authorize(user, create) : undefined;
+      if (create && !createDecision!.allowed) throw forbidden(user, create, createDecision!.reason);
       if (info.isResourceRequest && (await this.tokenEndpoint(req, res, info))) return;
       if (ResourceProxy.handles(info)) return await this.proxies.serve(req, res, info, url);
       const review = info.isResourceRequest && this.discovery.find(info.group, info.version, info.resource) && !this.table.find(info.group, info.version, info.resource);

@@ -22,6 +22,8 @@ import { LABEL_MANAGED, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, late
 import { buildPodStatus, type WaitingReasons } from './status.js';
 import { killPod, removePod, syncPod } from './sync-pod.js';
 import { streamLog } from './logs.js';
+import { parseStreamRequestOr400, serveStream } from './streaming.js';
+import { acceptUpgrades } from '../util/upgrade-proxy.js';
 import { killContainer } from './lifecycle.js';
 import { watchContainerEvents } from './runtime-events.js';
 import { isMirrorPod, mirrorMatches, mirrorPodOf, StaticPodSource } from './static-pods.js';
@@ -521,6 +523,7 @@ export class Kubelet {
       } else res.end();
     });
     this.server = this.o.tls ? https.createServer(serverTlsOptions(this.o.tls), handler) : http.createServer(handler);
+    acceptUpgrades(this.server, handler);
     await new Promise<void>((resolve) => this.server!.listen(this.o.port, '0.0.0.0', () => resolve()));
     this.port = (this.server.address() as AddressInfo).port;
   }
@@ -555,6 +558,9 @@ export class Kubelet {
       res.setHeader('Content-Type', 'application/json');
       return void res.end(JSON.stringify(await this.summary()));
     }
+    const stream = parseStreamRequestOr400(url, res);
+    if (stream) return serveStream(req, res, stream, { podFor: (key) => this.podFor(key), runtimePod: (pod) => this.runtimePod(pod), runtime: this.o.runtime, logger: this.log });
+    if (res.writableEnded) return;
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!m) {
       res.statusCode = 404;

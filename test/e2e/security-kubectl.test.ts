@@ -38,6 +38,7 @@ describe('kubectl and kubelet over TLS', () => {
   let admin: Kubectl;
   let alice: Kubectl;
   let kubelet: Kubelet | undefined;
+  const fake = new FakeRuntimeService();
   const stop = new AbortController();
   let kubeletDone: Promise<void> | undefined;
   const clients: RestClientset[] = [];
@@ -108,7 +109,6 @@ describe('kubectl and kubelet over TLS', () => {
     const ca = { certPem: read(pki.ca.cert).toString(), keyPem: read(pki.ca.key).toString() };
     const nodeClient = new RestClientset({ server: api.url, caData: ca.certPem, certData: pair('kubelet-client').certPem, keyData: pair('kubelet-client').keyPem, userAgent: 'kubelet/sec-node' });
     clients.push(nodeClient);
-    const fake = new FakeRuntimeService();
     kubelet = new Kubelet({
       clientset: nodeClient, runtime: fake, images: fake, nodeName: 'sec-node', rootDir: path.join(dir, 'kubelet'), port: 0, address: '127.0.0.1',
       clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', clock: realClock, logger: silentLogger(),
@@ -137,5 +137,58 @@ describe('kubectl and kubelet over TLS', () => {
       http.get({ host: '127.0.0.1', port: kubelet!.port, path: '/pods' }, (res) => resolve(res.statusCode ?? 0)).on('error', () => resolve(-1));
     });
     assert.notEqual(plain, 200);
+  });
+
+  test('pods/exec goes through the kubelet over TLS to the runtime; the view role may not exec', async () => {
+    // the runtime's streaming server: switches protocols and echoes
+    const streaming = http.createServer();
+    streaming.on('upgrade', (req, socket) => {
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: SPDY/3.1\r\nConnection: Upgrade\r\nX-Seen-Path: ${req.url}\r\n\r\n`);
+      socket.pipe(socket);
+    });
+    await new Promise<void>((r) => streaming.listen(0, '127.0.0.1', r));
+    fake.streamingBase = `http://127.0.0.1:${(streaming.address() as { port: number }).port}`;
+    try {
+      await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell', namespace: 'default' }, spec: { nodeName: 'sec-node', containers: [{ name: 'c', image: 'busybox' }] } }));
+      await eventually('pod running', async () => JSON.parse(await admin.ok(['get', 'pod', 'shell', '-o', 'json'])).status?.phase === 'Running');
+      const ca = read(pki.ca.cert);
+      const url = new URL(api.url);
+      const upgrade = (auth: { cert?: string; key?: string; token?: string }, method = 'POST') => new Promise<{ code: number; echo?: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        const r = https.request({
+          host: url.hostname, port: url.port, method, path: '/api/v1/namespaces/default/pods/shell/exec?command=sh&command=-c&command=id&stdout=true', ca, cert: auth.cert, key: auth.key,
+          headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io', ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {}) },
+        });
+        r.on('upgrade', (res, socket) => {
+          socket.once('data', (c: Buffer) => {
+            socket.destroy();
+            resolve({ code: res.statusCode ?? 0, echo: c.toString(), headers: res.headers });
+          });
+          socket.write('ping');
+        });
+        r.on('response', (res) => {
+          res.resume();
+          resolve({ code: res.statusCode ?? 0, headers: res.headers });
+        });
+        r.on('error', reject);
+        r.end();
+      });
+      const ok = await upgrade({ cert: pair('admin').certPem, key: pair('admin').keyPem });
+      assert.equal(ok.code, 101);
+      assert.equal(ok.echo, 'ping');
+      assert.match(String(ok.headers['x-seen-path']), /^\/exec\/.+\?tty=false&stdin=false$/);
+      assert.ok(fake.calls.includes('Exec sh -c id'), fake.calls.join(','));
+      // alice has the view role in default: she may get pods but not create pods/exec
+      const denied = await upgrade({ token: 'alice-token' });
+      assert.equal(denied.code, 403);
+      // `get` on pods/exec is not enough for a stream that arrives as GET (a websocket upgrade)
+      await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'exec-get', namespace: 'default' }, rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }] }));
+      await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-exec-get', namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exec-get' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }] }));
+      await eventually('alice may get pods/exec', async () => (await alice.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'exec', '-n', 'default'])).stdout.trim() === 'yes');
+      assert.equal((await upgrade({ token: 'alice-token' }, 'GET')).code, 403);
+      assert.equal((await upgrade({ cert: pair('admin').certPem, key: pair('admin').keyPem }, 'GET')).code, 101);
+    } finally {
+      streaming.closeAllConnections();
+      streaming.close();
+    }
   });
 });

@@ -3,13 +3,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Node, Pod } from '../../api/types/index.js';
+import type { Pod } from '../../api/types/index.js';
 import type { Logger } from '../../util/logger.js';
 import { errors } from '../errors.js';
-import { kubeletEndpoint } from './proxy-target.js';
-
-/** Looks up a node by name (storage read). */
-export type NodeGetter = (name: string) => Promise<Node | undefined>;
+import { kubeletAddress, podContainer, type NodeGetter } from './kubelet-location.js';
 
 export interface LogProxyOptions {
   getNode: NodeGetter;
@@ -26,19 +23,8 @@ export class LogProxy {
   /** 1. resolve container; 2. resolve the node's kubelet address; 3. stream the kubelet's answer. */
   async serve(req: IncomingMessage, res: ServerResponse, pod: Pod, q: URLSearchParams): Promise<void> {
     const name = pod.metadata.name!;
-    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
-    let container = q.get('container') ?? '';
-    if (!container) {
-      if (pod.spec.containers.length !== 1) {
-        throw errors.badRequest(`a container name must be specified for pod ${name}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}]`);
-      }
-      container = pod.spec.containers[0]!.name;
-    }
-    if (!containers.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
-    if (!pod.spec.nodeName) throw errors.badRequest(`pod ${name} does not have a host assigned`);
-    const kubelet = kubeletEndpoint(await this.o.getNode(pod.spec.nodeName));
-    if (!kubelet) throw errors.unavailable(`no kubelet is reachable for node ${pod.spec.nodeName}: the node has not reported an InternalIP and kubelet port`);
-    const { host: ip, port } = kubelet;
+    const container = podContainer(pod, q.get('container'));
+    const { ip, port } = await kubeletAddress(this.o.getNode, pod);
     const params = new URLSearchParams();
     for (const p of PASS_PARAMS) {
       const v = q.get(p);

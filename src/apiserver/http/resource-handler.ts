@@ -1,5 +1,5 @@
 // REST handlers for resource requests: get/list/watch/create/update/patch/delete/deletecollection
-// and the subresources (status, scale, binding, eviction, finalize, log).
+// and the subresources (status, scale, binding, eviction, finalize, log, exec, attach, portforward).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeleteOptions, KubeList, KubeObject, Pod } from '../../api/types/index.js';
 import { applyConflictMessage, applyPatchByContentType, applyPatch as serverSideApply, PatchError, UnsupportedPatchError } from '../../api/patch/index.js';
@@ -19,6 +19,7 @@ import { includeObjectOf, renderList, renderObject, writeJSON, writeStatus } fro
 import { serveWatch, type WatchMetrics } from './watch-stream.js';
 import { clone } from '../registry/object-meta.js';
 import type { LogProxy } from './log-proxy.js';
+import type { PodStreamProxy } from './pod-stream.js';
 import { notesFor } from '../request-notes.js';
 import type { StorageView } from '../registry/view.js';
 import { groupVersion } from '../registry/resources.js';
@@ -38,6 +39,8 @@ export interface ResourceHandlerDeps {
   clock: Clock;
   logger: Logger;
   logs: LogProxy;
+  /** pods/exec, pods/attach, pods/portforward. */
+  streams?: PodStreamProxy;
   watchMetrics?: WatchMetrics;
 }
 
@@ -407,6 +410,14 @@ export class ResourceHandler {
         if (info.verb !== 'get') throw errors.methodNotAllowed();
         const pod = (await served.store.get(info.namespace, name)) as Pod;
         return this.d.logs.serve(req, res, pod, q);
+      }
+      case 'exec':
+      case 'attach':
+      case 'portforward': {
+        if (info.verb !== 'get' && info.verb !== 'create') throw errors.methodNotAllowed();
+        if (!this.d.streams) throw errors.notFoundPath(info.path);
+        const pod = (await served.store.get(info.namespace, name)) as Pod;
+        return this.d.streams.serve(req, res, pod, info.subresource, q);
       }
       default:
         void now;

@@ -1,6 +1,6 @@
 // FakeRuntimeService: an in-memory CRI runtime for unit tests of the kubelet's sync logic.
 // Containers "run" until stopped or until a test makes them exit.
-import { CriError, type ContainerConfig, type ContainerEvent, type ContainerStatsSample, type SandboxStatsSample, type ContainerState, type ContainerStatus, type ContainerSummary, type ImageInfo, type ImageService, type RuntimeService, type SandboxConfig, type SandboxState, type SandboxStatus, type SandboxSummary } from './runtime-service.js';
+import { CriError, type ContainerConfig, type ContainerEvent, type ContainerStatsSample, type SandboxStatsSample, type ContainerState, type ContainerStatus, type ContainerSummary, type ImageInfo, type ImageService, type RuntimeService, type SandboxConfig, type SandboxState, type SandboxStatus, type SandboxSummary, type StreamFlags } from './runtime-service.js';
 
 interface FakeSandbox {
   id: string;
@@ -113,6 +113,24 @@ export class FakeRuntimeService implements RuntimeService, ImageService {
     if (!this.containers.has(id)) throw new CriError('NotFound', `container ${id} not found`);
     const r = this.execResults.get(cmd.join(' '));
     return { stdout: Buffer.from(r?.output ?? ''), stderr: Buffer.alloc(0), exitCode: r?.exitCode ?? 0 };
+  }
+
+  /** Test control: the base of the streaming URLs Exec/Attach/PortForward answer with. */
+  streamingBase = 'http://127.0.0.1:1';
+  async exec(id: string, cmd: string[], s: StreamFlags): Promise<string> {
+    this.calls.push(`Exec ${cmd.join(' ')}`);
+    if (!this.containers.has(id)) throw new CriError('NotFound', `container ${id} not found`);
+    return `${this.streamingBase}/exec/${id}?tty=${s.tty}&stdin=${s.stdin}`;
+  }
+  async attach(id: string, s: StreamFlags): Promise<string> {
+    this.calls.push(`Attach ${id}`);
+    if (!this.containers.has(id)) throw new CriError('NotFound', `container ${id} not found`);
+    return `${this.streamingBase}/attach/${id}?tty=${s.tty}&stdin=${s.stdin}`;
+  }
+  async portForward(sandboxId: string, ports: number[]): Promise<string> {
+    this.calls.push(`PortForward ${ports.join(',')}`);
+    if (!this.sandboxes.has(sandboxId)) throw new CriError('NotFound', `sandbox ${sandboxId} not found`);
+    return `${this.streamingBase}/portforward/${sandboxId}`;
   }
 
   /** Test control: CPU (core-ns) and memory (bytes) a container reports in its stats. */

@@ -22,6 +22,7 @@ import {
   type SandboxConfig,
   type SandboxStatus,
   type SandboxSummary,
+  type StreamFlags,
 } from './runtime-service.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -226,6 +227,19 @@ export class CriClient implements RuntimeService, ImageService {
   async execSync(id: string, cmd: string[], timeoutSeconds: number) {
     const r = await this.call(this.runtime, 'ExecSync', { container_id: id, cmd, timeout: timeoutSeconds }, (timeoutSeconds + 10) * 1000);
     return { stdout: Buffer.from((r.stdout as Uint8Array) ?? []), stderr: Buffer.from((r.stderr as Uint8Array) ?? []), exitCode: num(r.exit_code) };
+  }
+
+  async exec(id: string, cmd: string[], s: StreamFlags): Promise<string> {
+    const r = await this.call(this.runtime, 'Exec', { container_id: id, cmd, tty: s.tty, stdin: s.stdin, stdout: s.stdout, stderr: s.stderr });
+    return String(r.url ?? '');
+  }
+  async attach(id: string, s: StreamFlags): Promise<string> {
+    const r = await this.call(this.runtime, 'Attach', { container_id: id, stdin: s.stdin, tty: s.tty, stdout: s.stdout, stderr: s.stderr });
+    return String(r.url ?? '');
+  }
+  async portForward(sandboxId: string, ports: number[]): Promise<string> {
+    const r = await this.call(this.runtime, 'PortForward', { pod_sandbox_id: sandboxId, port: ports });
+    return String(r.url ?? '');
   }
 
   async listContainerStats(f: { labels?: Record<string, string> } = {}): Promise<ContainerStatsSample[]> {

@@ -117,6 +117,14 @@ export interface ContainerStatus {
   podSandboxId?: string;
 }
 
+/** Which standard streams a streaming exec/attach session carries (CRI ExecRequest/AttachRequest). */
+export interface StreamFlags {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
 export interface ExecResult {
   stdout: Buffer;
   stderr: Buffer;
@@ -190,6 +198,10 @@ export interface RuntimeService {
   listContainers(filter?: { id?: string; state?: ContainerState; podSandboxId?: string; labels?: Record<string, string> }): Promise<ContainerSummary[]>;
   containerStatus(id: string): Promise<ContainerStatus>;
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecResult>;
+  /** CRI Exec/Attach/PortForward: the URL of the runtime's streaming server for one session. */
+  exec(id: string, cmd: string[], streams: StreamFlags): Promise<string>;
+  attach(id: string, streams: StreamFlags): Promise<string>;
+  portForward(sandboxId: string, ports: number[]): Promise<string>;
   listContainerStats(filter?: { labels?: Record<string, string> }): Promise<ContainerStatsSample[]>;
   /** CriError 'Unimplemented' where the runtime lacks it. */
   listPodSandboxStats(filter?: { labels?: Record<string, string> }): Promise<SandboxStatsSample[]>;
