@@ -3,40 +3,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConfigMap, Namespace, ServiceAccount } from '../../src/api/types/index.js';
 import { isNotFound } from '../../src/client/interfaces.js';
-import { RestClientset } from '../../src/client/rest.js';
 import { R } from '../../src/client/resources.js';
-import { ControllerManager } from '../../src/controllers/manager.js';
-import { realClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { startControllerCluster, type ControllerCluster } from '../helpers/controller-cluster.js';
+import { waitFor } from '../helpers/wait.js';
 
-let etcd: EtcdFixture | undefined;
-let api: ApiServerFixture | undefined;
-let cs: RestClientset;
-const stop = new AbortController();
-let running: Promise<void> | undefined;
-
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+let cluster: ControllerCluster | undefined;
+let cs: ControllerCluster['cs'];
 
 before(async () => {
-  etcd = await startEtcd();
-  api = await startApiServer({ etcd });
-  cs = new RestClientset({ server: api.url });
-  running = new ControllerManager({ clientset: cs, clock: realClock, logger: silentLogger(), controllers: 'namespace,serviceaccount' }).start(stop.signal);
+  cluster = await startControllerCluster({ controllers: 'namespace,serviceaccount' });
+  cs = cluster.cs;
 });
 
 after(async () => {
-  stop.abort();
-  await running?.catch(() => undefined);
-  await api?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
 });
 
 test('a new namespace gets a default ServiceAccount; deleting it removes its content and then the namespace', async () => {

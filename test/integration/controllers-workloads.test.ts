@@ -7,69 +7,40 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ControllerRevision, CronJob, DaemonSet, Job, Node, Pod, StatefulSet } from '../../src/api/types/index.js';
-import { RestClientset } from '../../src/client/rest.js';
 import { R } from '../../src/client/resources.js';
-import { ControllerManager } from '../../src/controllers/manager.js';
 import { realClock, type Clock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { renderKubeconfig } from '../../src/up/kubeconfig.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
 import { markAllReady, setPodFinished, setPodReady } from '../helpers/pod-status.js';
 import { Kubectl } from '../helpers/kubectl.js';
+import { startControllerCluster, type ControllerCluster } from '../helpers/controller-cluster.js';
+import { waitFor } from '../helpers/wait.js';
 
-let etcd: EtcdFixture | undefined;
-let api: ApiServerFixture | undefined;
-let cs: RestClientset;
 let kubectl: Kubectl | undefined;
 let tmp: string | undefined;
-const stop = new AbortController();
-let running: Promise<void> | undefined;
+let cluster: ControllerCluster | undefined;
+let cs: ControllerCluster['cs'];
 const ns = 'default';
 /** The controller-manager's clock runs `skew` ms ahead of the wall clock (the CronJob test moves it). */
 let skew = 0;
 const clock: Clock = { now: () => Date.now() + skew, sleep: (ms, s) => realClock.sleep(ms, s) };
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 const podsOf = async (sel: string) => (await cs.resource<Pod>(R.pods).list(ns, { labelSelector: sel })).items.filter((p) => !p.metadata.deletionTimestamp);
 const namesOf = (pods: Pod[]) => pods.map((p) => p.metadata.name!).sort();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  etcd = await startEtcd();
-  api = await startApiServer({ etcd });
-  cs = new RestClientset({ server: api.url });
+  cluster = await startControllerCluster({ clock, jobBackoffBaseMs: 300, controllers: 'statefulset,daemonset,job,cronjob,ttl-after-finished' });
+  cs = cluster.cs;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-workloads-'));
   const kubeconfig = path.join(tmp, 'kubeconfig');
-  fs.writeFileSync(kubeconfig, renderKubeconfig({ server: api.url }));
+  fs.writeFileSync(kubeconfig, renderKubeconfig({ server: cluster.api.url }));
   kubectl = new Kubectl(kubeconfig);
-  const mgr = new ControllerManager({
-    clientset: cs, clock, logger: silentLogger(), jobBackoffBaseMs: 300,
-    controllers: 'statefulset,daemonset,job,cronjob,ttl-after-finished',
-  });
-  running = mgr.start(stop.signal);
 });
 
 after(async () => {
-  stop.abort();
-  await running?.catch(() => undefined);
   kubectl?.cleanup();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  await api?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
 });
 
 const template = (app: string, image: string) => ({

@@ -2,51 +2,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Deployment, EndpointSlice, Endpoints, Pod, ReplicaSet, Service } from '../../src/api/types/index.js';
-import { RestClientset } from '../../src/client/rest.js';
 import { R } from '../../src/client/resources.js';
-import { ControllerManager } from '../../src/controllers/manager.js';
-import { realClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
 import { markAllReady, setPodReady } from '../helpers/pod-status.js';
+import { startControllerCluster, type ControllerCluster } from '../helpers/controller-cluster.js';
+import { waitFor } from '../helpers/wait.js';
 
-let etcd: EtcdFixture | undefined;
-let api: ApiServerFixture | undefined;
-let cs: RestClientset;
-const stop = new AbortController();
-let running: Promise<void> | undefined;
+let cluster: ControllerCluster | undefined;
+let cs: ControllerCluster['cs'];
 const ns = 'default';
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 const podsOf = async (sel: string) => (await cs.resource<Pod>(R.pods).list(ns, { labelSelector: sel })).items.filter((p) => !p.metadata.deletionTimestamp);
 
 before(async () => {
-  etcd = await startEtcd();
-  api = await startApiServer({ etcd });
-  cs = new RestClientset({ server: api.url });
-  const mgr = new ControllerManager({ clientset: cs, clock: realClock, logger: silentLogger(), controllers: 'replicaset,deployment,endpoint,endpointslice' });
-  running = mgr.start(stop.signal);
+  cluster = await startControllerCluster({ controllers: 'replicaset,deployment,endpoint,endpointslice' });
+  cs = cluster.cs;
 });
 
 after(async () => {
-  stop.abort();
-  await running?.catch(() => undefined);
-  await api?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
 });
 
 const template = (app: string, image: string) => ({

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClientset } from '../fake.js';
 import { R } from '../resources.js';
 import { newSharedInformerFactory } from './informer.js';
+import { IndexedStore } from './store.js';
 
 test('informer syncs the list, then follows adds, updates and deletes in order; indexers work', async () => {
   const cs = new FakeClientset();
@@ -35,4 +36,20 @@ test('informer syncs the list, then follows adds, updates and deletes in order; 
   inf.addEventHandler({ onAdd: () => late++ });
   assert.equal(late, 1, 'late handlers get the cache replayed');
   ctl.abort();
+});
+
+test('IndexedStore: byIndex keeps list order when an update leaves the index values alone, and refiles when they change', () => {
+  const pod = (name: string, ns: string, rv: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, resourceVersion: rv } });
+  const store = new IndexedStore();
+  for (const n of ['a', 'b', 'c']) store.upsert(pod(n, 'x', '1'));
+  store.upsert(pod('a', 'x', '2'));
+  assert.deepEqual(store.byIndex('namespace', 'x').map((o) => o.metadata.name), ['a', 'b', 'c']);
+  assert.deepEqual(store.byIndex('namespace', 'x').map((o) => o.metadata.name), store.list().map((o) => o.metadata.name));
+  assert.equal(store.byIndex('namespace', 'x')[0]!.metadata.resourceVersion, '2');
+  store.addIndexer('rv', (o) => [o.metadata.resourceVersion ?? '']);
+  store.upsert(pod('b', 'x', '2'));
+  assert.deepEqual(store.byIndex('rv', '1').map((o) => o.metadata.name), ['c']);
+  assert.deepEqual(store.byIndex('rv', '2').map((o) => o.metadata.name), ['a', 'b']);
+  store.remove('x/a');
+  assert.deepEqual(store.byIndex('rv', '2').map((o) => o.metadata.name), ['b']);
 });

@@ -36,13 +36,28 @@ export class IndexedStore<T extends KubeObject = KubeObject> implements Store<T>
     }
   }
 
-  /** Inserts or replaces; returns the previous object. */
+  /**
+   * Inserts or replaces; returns the previous object. An index whose values did not change is left
+   * as it was, so `byIndex` lists objects in the same (first insertion) order as `list`.
+   */
   upsert(obj: T): T | undefined {
     const key = keyOf(obj);
     const old = this.items.get(key);
-    if (old) this.unfile(key, old);
     this.items.set(key, obj);
-    for (const [name, fn] of this.indexers) for (const v of fn(obj)) this.file(this.indices.get(name)!, v, key);
+    for (const [name, fn] of this.indexers) {
+      const idx = this.indices.get(name)!;
+      const now = fn(obj);
+      if (old) {
+        const before = fn(old);
+        if (before.length === now.length && before.every((v, i) => v === now[i])) continue;
+        for (const v of before) {
+          const s = idx.get(v);
+          s?.delete(key);
+          if (s && !s.size) idx.delete(v);
+        }
+      }
+      for (const v of now) this.file(idx, v, key);
+    }
     return old;
   }
 

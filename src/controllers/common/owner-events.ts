@@ -85,7 +85,7 @@ export function selfHandlers<T extends KubeObject>(enqueue: (key: string) => voi
   };
 }
 
-/** Objects of a store in one namespace (linear scan; stores stay small per process). */
+/** Objects of a store in one namespace (from the store's built-in namespace index), in `list` order. */
 export function inNamespace<T extends KubeObject>(store: Store<T>, ns: string | undefined): T[] {
-  return store.list().filter((x) => x.metadata.namespace === ns);
+  return store.byIndex('namespace', ns ?? '');
 }

@@ -28,13 +28,6 @@ export function endpointHostname(pod: Pod, svc: Service): string | undefined {
   return h && pod.spec.subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace ? h : undefined;
 }
 
-/** Pods in the service's namespace matched by its selector map. */
-export function selectedPods(svc: Service, pods: Pod[]): Pod[] {
-  const sel = svc.spec.selector ?? {};
-  const entries = Object.entries(sel);
-  return pods.filter((p) => p.metadata.namespace === svc.metadata.namespace && entries.every(([k, v]) => p.metadata.labels?.[k] === v));
-}
-
 /** Whether the service is headless. */
 export const isHeadless = (svc: Service): boolean => svc.spec.clusterIP === 'None';
 

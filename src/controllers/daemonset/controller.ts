@@ -1,23 +1,20 @@
 // The DaemonSet controller: one pod per eligible node, pinned to it by node affinity (the scheduler
 // binds it), rolled with maxUnavailable/maxSurge, history in ControllerRevisions.
 import type { ControllerRevision, DaemonSet, DaemonSetStatus, Node, Pod } from '../../api/types/index.js';
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { Informer } from '../../client/cache/interfaces.js';
 import { keyOf } from '../../client/cache/interfaces.js';
 import { isNotFound, type Clientset } from '../../client/interfaces.js';
 import { R } from '../../client/resources.js';
 import type { WorkQueue } from '../../client/workqueue/interfaces.js';
-import type { Logger } from '../../util/logger.js';
 import type { ControllerContext } from '../common/context.js';
-import { claimObjects } from '../common/claim.js';
 import { isControlledBy, newControllerRef } from '../common/controller-ref.js';
 import { Expectations } from '../common/expectations.js';
 import { canonicalJson } from '../common/hash.js';
 import { CONTROLLER_REVISION_HASH, ensureRevision, truncateHistory } from '../common/history.js';
-import { dependentHandlers, inNamespace, selfHandlers } from '../common/owner-events.js';
+import { inNamespace } from '../common/owner-events.js';
 import { generateNamePrefix, podFromTemplate } from '../common/pod-template.js';
 import { msUntilAvailable } from '../common/pod-util.js';
-import { runController } from '../common/run.js';
+import { wireOwnerPods, type OwnerPods } from '../common/owner-pods.js';
 import { pinToNode, withDaemonTolerations } from './eligibility.js';
 import { computeDaemonSetStatus, planDaemonSet } from './plan.js';
 
@@ -43,29 +40,18 @@ export class DaemonSetController {
   readonly expectations: Expectations;
   private readonly cs: Clientset;
   private readonly dsInformer: Informer<DaemonSet>;
-  private readonly podInformer: Informer<Pod>;
   private readonly nodeInformer: Informer<Node>;
   private readonly revInformer: Informer<ControllerRevision>;
-  private readonly log: Logger;
+  private readonly wiring: OwnerPods<DaemonSet>;
 
   constructor(private readonly ctx: ControllerContext) {
     this.cs = ctx.clientset;
-    this.log = ctx.logger.child({ controller: this.name });
-    this.queue = ctx.newQueue(this.name);
     this.expectations = new Expectations({ clock: ctx.clock });
-    this.dsInformer = ctx.informers.informerFor<DaemonSet>(R.daemonsets);
-    this.podInformer = ctx.informers.informerFor<Pod>(R.pods);
+    this.wiring = wireOwnerPods<DaemonSet>({ ctx, name: this.name, ownerRef: R.daemonsets, ownerKind: 'DaemonSet', expectations: this.expectations });
+    this.queue = this.wiring.queue;
+    this.dsInformer = this.wiring.owners;
     this.nodeInformer = ctx.informers.informerFor<Node>(R.nodes);
     this.revInformer = ctx.informers.informerFor<ControllerRevision>(R.controllerrevisions);
-    this.dsInformer.addEventHandler(selfHandlers<DaemonSet>((k) => this.queue.add(k), (ds) => this.expectations.delete(keyOf(ds))));
-    this.podInformer.addEventHandler(dependentHandlers<DaemonSet, Pod>({
-      ownerKind: 'DaemonSet',
-      owners: this.dsInformer.store,
-      enqueue: (k) => this.queue.add(k),
-      expectations: this.expectations,
-      ownersOfOrphan: (pod) => inNamespace(this.dsInformer.store, pod.metadata.namespace)
-        .filter((d) => selectorFromLabelSelector(d.spec.selector).matches(pod.metadata.labels)),
-    }));
     const all = () => { for (const k of this.dsInformer.store.keys()) this.queue.add(k); };
     this.nodeInformer.addEventHandler({
       onAdd: all,
@@ -77,7 +63,7 @@ export class DaemonSetController {
   }
 
   start(signal: AbortSignal): Promise<void> {
-    return runController({ name: this.name, ctx: this.ctx, queue: this.queue, reconciler: this, informers: [this.dsInformer, this.podInformer, this.nodeInformer, this.revInformer] }, signal);
+    return this.wiring.start(this, signal, [this.nodeInformer as Informer, this.revInformer as Informer]);
   }
 
   /**
@@ -92,12 +78,8 @@ export class DaemonSetController {
       return;
     }
     const ns = ds.metadata.namespace!;
-    const selector = selectorFromLabelSelector(ds.spec.selector);
     const ref = newControllerRef(ds, 'apps/v1', 'DaemonSet');
-    const pods = await claimObjects({
-      client: this.cs.resource<Pod>(R.pods), owner: ds, ref, log: this.log,
-      candidates: inNamespace(this.podInformer.store, ns), matches: (p) => selector.matches(p.metadata.labels),
-    });
+    const pods = await this.wiring.claimPods(ds, ref);
     const revClient = this.cs.resource<ControllerRevision>(R.controllerrevisions);
     const revisions = inNamespace(this.revInformer.store, ns).filter((r) => isControlledBy(r, ds));
     const ensured = await ensureRevision({

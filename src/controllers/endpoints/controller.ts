@@ -6,9 +6,9 @@ import { isAlreadyExists, isNotFound, type ResourceClient } from '../../client/i
 import { R } from '../../client/resources.js';
 import type { WorkQueue } from '../../client/workqueue/interfaces.js';
 import type { ControllerContext } from '../common/context.js';
-import { inNamespace, selfHandlers } from '../common/owner-events.js';
+import { selfHandlers } from '../common/owner-events.js';
 import { runController } from '../common/run.js';
-import { selectedPods } from '../common/service-pods.js';
+import { indexServicesAndPods, podsOfService } from '../common/service-index.js';
 import { podToServiceHandlers } from '../common/service-events.js';
 import { endpointsEqual, renderEndpoints } from './render.js';
 
@@ -27,6 +27,7 @@ export class EndpointsController {
     this.podInformer = ctx.informers.informerFor<Pod>(R.pods);
     this.epInformer = ctx.informers.informerFor<Endpoints>(R.endpoints);
     this.endpoints = ctx.clientset.resource<Endpoints>(R.endpoints);
+    indexServicesAndPods(this.svcInformer, this.podInformer);
     const enqueue = (k: string) => this.queue.add(k);
     this.svcInformer.addEventHandler(selfHandlers<Service>(enqueue));
     this.podInformer.addEventHandler(podToServiceHandlers(this.svcInformer.store, enqueue));
@@ -50,7 +51,7 @@ export class EndpointsController {
       return;
     }
     if (!svc.spec.selector || Object.keys(svc.spec.selector).length === 0) return;
-    const want = renderEndpoints(svc, selectedPods(svc, inNamespace(this.podInformer.store, namespace)));
+    const want = renderEndpoints(svc, podsOfService(this.podInformer.store, svc));
     const cur = this.epInformer.store.get(key);
     if (!cur) {
       try {

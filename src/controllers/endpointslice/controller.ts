@@ -7,11 +7,14 @@ import { R } from '../../client/resources.js';
 import type { WorkQueue } from '../../client/workqueue/interfaces.js';
 import type { ControllerContext } from '../common/context.js';
 import { newControllerRef } from '../common/controller-ref.js';
-import { inNamespace, selfHandlers } from '../common/owner-events.js';
+import { selfHandlers } from '../common/owner-events.js';
 import { runController } from '../common/run.js';
-import { selectedPods } from '../common/service-pods.js';
+import { indexServicesAndPods, podsOfService } from '../common/service-index.js';
 import { podToServiceHandlers } from '../common/service-events.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, planSlices, renderSlices, sliceLabels } from './render.js';
+
+/** Index of the slice informer: managed slices by "namespace/service". */
+const SLICE_SERVICE_INDEX = 'endpointslice/service';
 
 /** Contract: a Runnable + Reconciler over "namespace/name" keys of Services. */
 export class EndpointSliceController {
@@ -30,6 +33,11 @@ export class EndpointSliceController {
     this.podInformer = ctx.informers.informerFor<Pod>(R.pods);
     this.sliceInformer = ctx.informers.informerFor<EndpointSlice>(R.endpointslices);
     this.slices = ctx.clientset.resource<EndpointSlice>(R.endpointslices);
+    indexServicesAndPods(this.svcInformer, this.podInformer);
+    this.sliceInformer.addIndexer(SLICE_SERVICE_INDEX, (s) => {
+      const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
+      return svc && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? [`${s.metadata.namespace ?? ''}/${svc}`] : [];
+    });
     const enqueue = (k: string) => this.queue.add(k);
     this.svcInformer.addEventHandler(selfHandlers<Service>(enqueue));
     this.podInformer.addEventHandler(podToServiceHandlers(this.svcInformer.store, enqueue));
@@ -45,8 +53,7 @@ export class EndpointSliceController {
   }
 
   private managedSlices(namespace: string | undefined, service: string): EndpointSlice[] {
-    return inNamespace(this.sliceInformer.store, namespace).filter((s) =>
-      s.metadata.labels?.[SERVICE_NAME_LABEL] === service && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY && !s.metadata.deletionTimestamp);
+    return this.sliceInformer.store.byIndex(SLICE_SERVICE_INDEX, `${namespace ?? ''}/${service}`).filter((s) => !s.metadata.deletionTimestamp);
   }
 
   /** Steps: 1. service gone → delete its managed slices; 2. no selector → nothing; 3. render and plan; 4. apply creates, updates, deletes. */
@@ -65,7 +72,7 @@ export class EndpointSliceController {
       return;
     }
     const labels = sliceLabels(svc);
-    const desired = renderSlices(svc, selectedPods(svc, inNamespace(this.podInformer.store, namespace)));
+    const desired = renderSlices(svc, podsOfService(this.podInformer.store, svc));
     const plan = planSlices(desired, existing, labels);
     const owner = newControllerRef(svc, 'v1', 'Service');
     await Promise.all([

@@ -3,7 +3,6 @@
 // is never lost or counted twice), backs off after failures, and fails or completes the job with
 // the upstream conditions (FailureTarget → Failed, SuccessCriteriaMet → Complete, Suspended).
 import type { Job, JobStatus, Pod } from '../../api/types/index.js';
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { Informer } from '../../client/cache/interfaces.js';
 import { keyOf } from '../../client/cache/interfaces.js';
 import { isNotFound, type Clientset } from '../../client/interfaces.js';
@@ -12,15 +11,13 @@ import type { WorkQueue } from '../../client/workqueue/interfaces.js';
 import { rfc3339 } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { ControllerContext } from '../common/context.js';
-import { claimObjects } from '../common/claim.js';
 import { getControllerOf, newControllerRef } from '../common/controller-ref.js';
 import { Expectations } from '../common/expectations.js';
 import { canonicalJson } from '../common/hash.js';
-import { dependentHandlers, inNamespace, selfHandlers } from '../common/owner-events.js';
 import { generateNamePrefix, podFromTemplate } from '../common/pod-template.js';
 import { maxContainerRestarts } from '../common/pod-util.js';
 import { slowStartBatch } from '../common/batch.js';
-import { runController } from '../common/run.js';
+import { wireOwnerPods, type OwnerPods } from '../common/owner-pods.js';
 import { applyPodFailurePolicy } from './pod-failure-policy.js';
 import {
   DEFAULT_BACKOFF_BASE_MS, JOB_COMPLETION_INDEX, JOB_COMPLETION_INDEX_ENV, JOB_TRACKING_FINALIZER, backoffMs, classifyPod,
@@ -63,35 +60,28 @@ export class JobController {
   private readonly jobInformer: Informer<Job>;
   private readonly podInformer: Informer<Pod>;
   private readonly log: Logger;
+  private readonly wiring: OwnerPods<Job>;
   private readonly backoff = new Map<string, BackoffRecord>();
   private readonly backoffBaseMs: number;
 
   constructor(private readonly ctx: ControllerContext, opts: JobControllerOptions = {}) {
     this.cs = ctx.clientset;
-    this.log = ctx.logger.child({ controller: this.name });
-    this.queue = ctx.newQueue(this.name);
     this.backoffBaseMs = opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.expectations = new Expectations({ clock: ctx.clock });
-    this.jobInformer = ctx.informers.informerFor<Job>(R.jobs);
-    this.podInformer = ctx.informers.informerFor<Pod>(R.pods);
-    this.jobInformer.addEventHandler(selfHandlers<Job>((k) => this.queue.add(k), (j) => {
-      this.expectations.delete(keyOf(j));
-      this.backoff.delete(keyOf(j));
-    }));
-    const owned = dependentHandlers<Job, Pod>({
-      ownerKind: 'Job', owners: this.jobInformer.store, enqueue: (k) => this.queue.add(k), expectations: this.expectations,
-      ownersOfOrphan: (pod) => inNamespace(this.jobInformer.store, pod.metadata.namespace)
-        .filter((j) => j.spec.selector && selectorFromLabelSelector(j.spec.selector).matches(pod.metadata.labels)),
+    this.wiring = wireOwnerPods<Job>({
+      ctx, name: this.name, ownerRef: R.jobs, ownerKind: 'Job', expectations: this.expectations,
+      onOwnerDeleted: (j) => this.backoff.delete(keyOf(j)),
     });
-    this.podInformer.addEventHandler({
-      onAdd: (p) => { owned.onAdd?.(p); this.releaseOrphan(p); },
-      onUpdate: (o, n) => { owned.onUpdate?.(o, n); this.releaseOrphan(n); },
-      onDelete: (p) => owned.onDelete?.(p),
-    });
+    this.queue = this.wiring.queue;
+    this.log = this.wiring.log;
+    this.jobInformer = this.wiring.owners;
+    this.podInformer = this.wiring.pods;
+    // after the owner handlers: a finished pod no job controls any more loses its tracking finalizer
+    this.podInformer.addEventHandler({ onAdd: (p) => this.releaseOrphan(p), onUpdate: (_o, n) => this.releaseOrphan(n) });
   }
 
   start(signal: AbortSignal): Promise<void> {
-    return runController({ name: this.name, ctx: this.ctx, queue: this.queue, reconciler: this, informers: [this.jobInformer, this.podInformer] }, signal);
+    return this.wiring.start(this, signal);
   }
 
   /**
@@ -107,12 +97,7 @@ export class JobController {
       this.expectations.delete(key);
       return;
     }
-    const ns = job.metadata.namespace!;
-    const selector = selectorFromLabelSelector(job.spec.selector);
-    let pods = await claimObjects({
-      client: this.cs.resource<Pod>(R.pods), owner: job, ref: newControllerRef(job, 'batch/v1', 'Job'), log: this.log,
-      candidates: inNamespace(this.podInformer.store, ns), matches: (p) => !!job!.spec.selector && selector.matches(p.metadata.labels),
-    });
+    let pods = await this.wiring.claimPods(job, newControllerRef(job, 'batch/v1', 'Job'));
     if (isJobFinished(job)) {
       await this.removeFinalizers(pods.filter(hasTrackingFinalizer));
       return;

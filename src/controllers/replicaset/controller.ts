@@ -1,20 +1,17 @@
 // The ReplicaSet controller: keeps `spec.replicas` active pods matching the selector.
 import type { Pod, ReplicaSet } from '../../api/types/index.js';
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { Informer } from '../../client/cache/interfaces.js';
 import { keyOf } from '../../client/cache/interfaces.js';
 import { isNotFound, type Clientset } from '../../client/interfaces.js';
 import { R } from '../../client/resources.js';
 import type { WorkQueue } from '../../client/workqueue/interfaces.js';
-import type { Logger } from '../../util/logger.js';
 import type { ControllerContext } from '../common/context.js';
-import { adoptPatch, newControllerRef, planClaims, releasePatch } from '../common/controller-ref.js';
+import { newControllerRef } from '../common/controller-ref.js';
 import { Expectations } from '../common/expectations.js';
-import { dependentHandlers, inNamespace, selfHandlers } from '../common/owner-events.js';
 import { podFromTemplate, generateNamePrefix } from '../common/pod-template.js';
 import { isPodActive, isPodReady, msUntilAvailable } from '../common/pod-util.js';
 import { pickVictims } from '../common/active-pods.js';
-import { runController } from '../common/run.js';
+import { wireOwnerPods, type OwnerPods } from '../common/owner-pods.js';
 import { slowStartBatch } from '../common/batch.js';
 import { computeReplicaSetStatus, statusChanged, type ManageError } from './status.js';
 
@@ -39,34 +36,26 @@ export class ReplicaSetController {
   readonly expectations: Expectations;
   private readonly cs: Clientset;
   private readonly rsInformer: Informer<ReplicaSet>;
-  private readonly podInformer: Informer<Pod>;
-  private readonly log: Logger;
+
+  private readonly wiring: OwnerPods<ReplicaSet>;
 
   constructor(private readonly ctx: ControllerContext) {
     this.cs = ctx.clientset;
-    this.log = ctx.logger.child({ controller: this.name });
-    this.queue = ctx.newQueue(this.name);
     this.expectations = new Expectations({ clock: ctx.clock });
-    this.rsInformer = ctx.informers.informerFor<ReplicaSet>(R.replicasets);
-    this.podInformer = ctx.informers.informerFor<Pod>(R.pods);
-    this.rsInformer.addEventHandler(selfHandlers<ReplicaSet>((k) => this.queue.add(k), (rs) => this.expectations.delete(keyOf(rs))));
-    this.podInformer.addEventHandler(dependentHandlers<ReplicaSet, Pod>({
-      ownerKind: 'ReplicaSet',
-      owners: this.rsInformer.store,
-      enqueue: (k) => this.queue.add(k),
-      expectations: this.expectations,
-      ownersOfOrphan: (pod) => inNamespace(this.rsInformer.store, pod.metadata.namespace)
-        .filter((rs) => selectorFromLabelSelector(rs.spec.selector).matches(pod.metadata.labels)),
+    this.wiring = wireOwnerPods<ReplicaSet>({
+      ctx, name: this.name, ownerRef: R.replicasets, ownerKind: 'ReplicaSet', expectations: this.expectations,
       onOwnedUpdate: (k, oldPod, newPod) => {
         const rs = this.rsInformer.store.get(k);
         const mrs = rs?.spec.minReadySeconds ?? 0;
         if (mrs > 0 && !isPodReady(oldPod) && isPodReady(newPod)) this.queue.addAfter(k, mrs * 1000 + 100);
       },
-    }));
+    });
+    this.queue = this.wiring.queue;
+    this.rsInformer = this.wiring.owners;
   }
 
   start(signal: AbortSignal): Promise<void> {
-    return runController({ name: this.name, ctx: this.ctx, queue: this.queue, reconciler: this, informers: [this.rsInformer, this.podInformer] }, signal);
+    return this.wiring.start(this, signal);
   }
 
   /**
@@ -81,9 +70,7 @@ export class ReplicaSetController {
       return;
     }
     const ns = rs.metadata.namespace!;
-    const selector = selectorFromLabelSelector(rs.spec.selector);
-    const candidates = inNamespace(this.podInformer.store, ns).filter(isPodActive);
-    const owned = await this.claimPods(rs, candidates, (p) => selector.matches(p.metadata.labels));
+    const owned = await this.wiring.claimPods(rs, newControllerRef(rs, 'apps/v1', 'ReplicaSet'), isPodActive);
     let err: ManageError | undefined;
     if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) err = await this.manageReplicas(key, rs, owned);
     const now = this.ctx.clock.now();
@@ -101,30 +88,6 @@ export class ReplicaSetController {
       if (waits.length) return { requeueAfter: Math.min(...waits) + 50 };
     }
     if (err) throw new Error(err.message);
-  }
-
-  private async claimPods(rs: ReplicaSet, candidates: Pod[], matches: (p: Pod) => boolean): Promise<Pod[]> {
-    const plan = planClaims(rs, candidates, matches);
-    const pods = this.cs.resource<Pod>(R.pods);
-    const ref = newControllerRef(rs, 'apps/v1', 'ReplicaSet');
-    const owned = [...plan.owned];
-    await Promise.all([
-      ...plan.adopt.map(async (p) => {
-        try {
-          owned.push(await pods.patch(p.metadata.namespace, p.metadata.name!, 'merge', adoptPatch(p, ref)));
-        } catch (e) {
-          if (!isNotFound(e)) this.log.warn({ pod: keyOf(p), err: (e as Error).message }, 'adopt failed');
-        }
-      }),
-      ...plan.release.map(async (p) => {
-        try {
-          await pods.patch(p.metadata.namespace, p.metadata.name!, 'merge', releasePatch(p, rs.metadata.uid!));
-        } catch (e) {
-          if (!isNotFound(e)) this.log.warn({ pod: keyOf(p), err: (e as Error).message }, 'release failed');
-        }
-      }),
-    ]);
-    return owned;
   }
 
   private async manageReplicas(key: string, rs: ReplicaSet, owned: Pod[]): Promise<ManageError | undefined> {

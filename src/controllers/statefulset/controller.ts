@@ -2,21 +2,18 @@
 // ControllerRevisions, ordered or parallel management and partitioned rolling updates.
 // volumeClaimTemplates are not acted on (no PersistentVolumeClaims are served).
 import type { ControllerRevision, Pod, PodTemplateSpec, StatefulSet, StatefulSetStatus } from '../../api/types/index.js';
-import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { Informer } from '../../client/cache/interfaces.js';
 import { isAlreadyExists, isNotFound, type Clientset } from '../../client/interfaces.js';
 import { R } from '../../client/resources.js';
 import type { WorkQueue } from '../../client/workqueue/interfaces.js';
-import type { Logger } from '../../util/logger.js';
 import type { ControllerContext } from '../common/context.js';
-import { claimObjects } from '../common/claim.js';
 import { isControlledBy, newControllerRef } from '../common/controller-ref.js';
 import { canonicalJson } from '../common/hash.js';
 import { CONTROLLER_REVISION_HASH, ensureRevision, templateOfRevision, truncateHistory } from '../common/history.js';
-import { dependentHandlers, inNamespace, selfHandlers } from '../common/owner-events.js';
+import { inNamespace } from '../common/owner-events.js';
 import { podFromTemplate } from '../common/pod-template.js';
 import { msUntilAvailable } from '../common/pod-util.js';
-import { runController } from '../common/run.js';
+import { wireOwnerPods, type OwnerPods } from '../common/owner-pods.js';
 import { POD_INDEX_LABEL, POD_NAME_LABEL, computeStatefulSetStatus, planStatefulSet, podRevision, type PodToCreate } from './plan.js';
 
 /** Builds the pod of `ordinal` from a template (upstream newStatefulSetPod + identity). */
@@ -38,29 +35,19 @@ export class StatefulSetController {
   readonly queue: WorkQueue<string>;
   private readonly cs: Clientset;
   private readonly setInformer: Informer<StatefulSet>;
-  private readonly podInformer: Informer<Pod>;
   private readonly revInformer: Informer<ControllerRevision>;
-  private readonly log: Logger;
+  private readonly wiring: OwnerPods<StatefulSet>;
 
   constructor(private readonly ctx: ControllerContext) {
     this.cs = ctx.clientset;
-    this.log = ctx.logger.child({ controller: this.name });
-    this.queue = ctx.newQueue(this.name);
-    this.setInformer = ctx.informers.informerFor<StatefulSet>(R.statefulsets);
-    this.podInformer = ctx.informers.informerFor<Pod>(R.pods);
+    this.wiring = wireOwnerPods<StatefulSet>({ ctx, name: this.name, ownerRef: R.statefulsets, ownerKind: 'StatefulSet' });
+    this.queue = this.wiring.queue;
+    this.setInformer = this.wiring.owners;
     this.revInformer = ctx.informers.informerFor<ControllerRevision>(R.controllerrevisions);
-    this.setInformer.addEventHandler(selfHandlers<StatefulSet>((k) => this.queue.add(k)));
-    this.podInformer.addEventHandler(dependentHandlers<StatefulSet, Pod>({
-      ownerKind: 'StatefulSet',
-      owners: this.setInformer.store,
-      enqueue: (k) => this.queue.add(k),
-      ownersOfOrphan: (pod) => inNamespace(this.setInformer.store, pod.metadata.namespace)
-        .filter((s) => selectorFromLabelSelector(s.spec.selector).matches(pod.metadata.labels)),
-    }));
   }
 
   start(signal: AbortSignal): Promise<void> {
-    return runController({ name: this.name, ctx: this.ctx, queue: this.queue, reconciler: this, informers: [this.setInformer, this.podInformer, this.revInformer] }, signal);
+    return this.wiring.start(this, signal, [this.revInformer as Informer]);
   }
 
   /**
@@ -72,12 +59,8 @@ export class StatefulSetController {
     const set = this.setInformer.store.get(key);
     if (!set) return;
     const ns = set.metadata.namespace!;
-    const selector = selectorFromLabelSelector(set.spec.selector);
     const ref = newControllerRef(set, 'apps/v1', 'StatefulSet');
-    const pods = await claimObjects({
-      client: this.cs.resource<Pod>(R.pods), owner: set, ref, log: this.log,
-      candidates: inNamespace(this.podInformer.store, ns), matches: (p) => selector.matches(p.metadata.labels),
-    });
+    const pods = await this.wiring.claimPods(set, ref);
     const revClient = this.cs.resource<ControllerRevision>(R.controllerrevisions);
     const revisions = inNamespace(this.revInformer.store, ns).filter((r) => isControlledBy(r, set));
     const ensured = await ensureRevision({
