@@ -2,6 +2,7 @@
 // pods/log and the streaming subresources (exec, attach, portforward).
 import type { Node, Pod } from '../../api/types/index.js';
 import { errors } from '../errors.js';
+import { kubeletEndpoint } from './proxy-target.js';
 
 /** Looks up a node by name (storage read). */
 export type NodeGetter = (name: string) => Promise<Node | undefined>;
@@ -9,11 +10,9 @@ export type NodeGetter = (name: string) => Promise<Node | undefined>;
 /** The kubelet endpoint of the pod's node; 400 when the pod is unbound, 503 when the node has not reported one. */
 export async function kubeletAddress(getNode: NodeGetter, pod: Pod): Promise<{ ip: string; port: number }> {
   if (!pod.spec.nodeName) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
-  const node = await getNode(pod.spec.nodeName);
-  const ip = node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-  const port = node?.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-  if (!ip || !port) throw errors.unavailable(`no kubelet is reachable for node ${pod.spec.nodeName}: the node has not reported an InternalIP and kubelet port`);
-  return { ip, port };
+  const k = kubeletEndpoint(await getNode(pod.spec.nodeName));
+  if (!k) throw errors.unavailable(`no kubelet is reachable for node ${pod.spec.nodeName}: the node has not reported an InternalIP and kubelet port`);
+  return { ip: k.host, port: k.port };
 }
 
 /**
