@@ -79,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   out.write(`kubets up: node ${nodeName} (${nodeIP}), state in ${stateDir}, logs in ${path.join(stateDir, 'logs')}\n`);
   try {
     // 0. certificates and kubeconfigs (secure by default)
-    const sec = await prepareSecureUp({ stateDir, nodeName, nodeIP, apiPort, etcdPort });
+    const sec = await prepareSecureUp({ stateDir, nodeName, nodeIP, apiPort, etcdPort, advertiseAddress: advertise });
     const kubeconfig = sec.adminKubeconfig;
     // 1. container runtime and images
     out.write('preparing containerd and the local image registry\n');
@@ -139,7 +139,7 @@ export async function run(argv: string[]): Promise<number> {
       await wait('default ServiceAccount', async () => !!(await cs.resource(R.serviceaccounts).get('default', 'default').catch(() => undefined)));
       await wait('kube-root-ca.crt', async () => !!(await cs.resource(R.configmaps).get('default', 'kube-root-ca.crt').catch(() => undefined)));
     }
-    out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
+    out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nJoin another machine: kubets certs node --dir ${path.join(stateDir, 'pki')} --node-name <name> --node-ip <its-ip> --server https://${advertise}:${apiPort} --out <dir> (docs/multi-node.md)\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     cs.close();
   } catch (err) {
