@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, type ChildSpec } from '../up/supervisor.js';
-import { dnsAnswers, waitFor } from '../up/wait.js';
+import { dnsAnswers, freshlyReady, waitFor } from '../up/wait.js';
 import { apiReady, etcdReady, prepareSecureUp } from '../up/secure.js';
 import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
 import { claimPidFile } from '../up/pidfile.js';
+import { stopLeftoverChildren } from '../up/leftovers.js';
 import { keepContainerd, prepare } from '../up/runtime.js';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { RestClientset } from '../client/rest.js';
@@ -73,6 +74,11 @@ export async function run(argv: string[]): Promise<number> {
     out.write(`kubets up is already running for ${stateDir} (pid ${owner}); nothing to do.\nUse that cluster (export KUBECONFIG=${path.join(stateDir, 'kubeconfig')}), or stop it first: kubets down --state-dir ${stateDir}\n`);
     return 1;
   }
+  // An earlier `up` of this state dir that was killed (SIGKILL, a crash) left its children running
+  // with the ports, the etcd data dir and the node: stop them before starting ours.
+  const startedAt = Date.now();
+  const orphans = await stopLeftoverChildren(runDir, stateDir, out, ' left by an earlier up');
+  if (orphans.length) out.write(`stopped ${orphans.length} processes an earlier kubets up left running\n`);
   const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir, logger: log, clock: realClock, out, echo: f.values.has('verbose') });
   const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => waitFor(what, check, { clock: realClock, out, timeoutMs, signal });
   const kubets = (name: string, args: string[], ready?: ChildSpec['ready']): ChildSpec => ({ name, command: process.execPath, args: [KUBETS_BIN, name, ...args], env: { KUBETS_LOG_LEVEL: process.env.KUBETS_LOG_LEVEL ?? 'info' }, ready });
@@ -129,10 +135,8 @@ export async function run(argv: string[]): Promise<number> {
     // 6. DNS answering, node Ready
     if (hasCommand('dns')) await wait('cluster DNS to answer', () => dnsAnswers(nodeIP, 53, 'kubernetes.default.svc.cluster.local'));
     if (hasCommand('kubelet')) {
-      await wait(`node ${nodeName} Ready`, async () => {
-        const n = await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined);
-        return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-      });
+      // Reported by this kubelet: a Node kept from an earlier run says Ready from its last heartbeat.
+      await wait(`node ${nodeName} Ready`, async () => freshlyReady(await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined), startedAt));
     }
     // 7. pods need the `default` ServiceAccount and the CA ConfigMap of their namespace (controller-manager makes them)
     if (hasCommand('controller-manager')) {

@@ -15,7 +15,7 @@ import { ensurePki, type PkiResult } from '../../src/pki/store.js';
 import { writeKubeconfigFile } from '../../src/up/kubeconfig.js';
 import { realClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { etcdTlsOf, secureApiOptionsOf, startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
 import { Kubectl } from '../helpers/kubectl.js';
 
 const read = (f: string) => fs.readFileSync(f);
@@ -47,18 +47,11 @@ describe('kubectl and kubelet over TLS', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-sec-e2e-'));
     pki = await ensurePki(path.join(dir, 'pki'), { nodeName: 'sec-node', nodeIPs: ['127.0.0.1'], hostname: 'localhost', serviceIP: '10.96.0.1' });
     fs.writeFileSync(path.join(dir, 'tokens.csv'), 'alice-token,alice,uid-alice\n');
-    etcd = await startEtcd({
-      tls: {
-        caFile: pki.etcdCA.cert, certFile: pki.certs['etcd/server']!.cert, keyFile: pki.certs['etcd/server']!.key,
-        peerCertFile: pki.certs['etcd/peer']!.cert, peerKeyFile: pki.certs['etcd/peer']!.key,
-        clientCertFile: pki.certs['apiserver-etcd-client']!.cert, clientKeyFile: pki.certs['apiserver-etcd-client']!.key,
-      },
-    });
+    etcd = await startEtcd({ tls: etcdTlsOf(pki) });
     api = await startApiServer({
       etcd,
-      etcdTls: { ca: read(pki.etcdCA.cert), cert: read(pki.certs['apiserver-etcd-client']!.cert), key: read(pki.certs['apiserver-etcd-client']!.key) },
       kubeletTls: { ca: read(pki.ca.cert), cert: read(pki.certs['apiserver-kubelet-client']!.cert), key: read(pki.certs['apiserver-kubelet-client']!.key) },
-      secure: { port: 0, bindAddress: '127.0.0.1', cert: read(pki.certs.apiserver!.cert), key: read(pki.certs.apiserver!.key), clientCA: read(pki.ca.cert), tokenAuthFile: path.join(dir, 'tokens.csv') },
+      ...secureApiOptionsOf(pki, { tokenAuthFile: path.join(dir, 'tokens.csv') }),
     });
     const ca = b64(read(pki.ca.cert));
     writeKubeconfigFile(path.join(dir, 'admin.conf'), { server: api.url, caData: ca, certData: b64(pair('admin').certPem), keyData: b64(pair('admin').keyPem) });

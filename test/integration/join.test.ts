@@ -21,7 +21,7 @@ import { Kubelet } from '../../src/kubelet/kubelet.js';
 import { ensurePki, type PkiResult } from '../../src/pki/store.js';
 import { realClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { etcdTlsOf, secureApiOptionsOf, startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { KUBETS } from '../helpers/processes.js';
 
@@ -64,17 +64,10 @@ describe('worker join with the secure defaults', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-join-'));
     pki = await ensurePki(path.join(dir, 'server', 'pki'), { nodeName: 'server', nodeIPs: ['127.0.0.1'], hostname: 'localhost', serviceIP: '10.96.0.1' });
-    etcd = await startEtcd({
-      tls: {
-        caFile: pki.etcdCA.cert, certFile: pki.certs['etcd/server']!.cert, keyFile: pki.certs['etcd/server']!.key,
-        peerCertFile: pki.certs['etcd/peer']!.cert, peerKeyFile: pki.certs['etcd/peer']!.key,
-        clientCertFile: pki.certs['apiserver-etcd-client']!.cert, clientKeyFile: pki.certs['apiserver-etcd-client']!.key,
-      },
-    });
+    etcd = await startEtcd({ tls: etcdTlsOf(pki) });
     api = await startApiServer({
       etcd,
-      etcdTls: { ca: read(pki.etcdCA.cert), cert: read(pki.certs['apiserver-etcd-client']!.cert), key: read(pki.certs['apiserver-etcd-client']!.key) },
-      secure: { port: 0, bindAddress: '127.0.0.1', cert: read(pki.certs.apiserver!.cert), key: read(pki.certs.apiserver!.key), clientCA: read(pki.ca.cert) },
+      ...secureApiOptionsOf(pki),
     });
     admin = new RestClientset({ server: api.url, caData: read(pki.ca.cert), certData: read(pki.certs.admin!.cert), keyData: read(pki.certs.admin!.key), maxRetries: 0 });
     // On the server: the bundle. On the worker: install it (units and files under its own state dir).

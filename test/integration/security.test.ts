@@ -11,7 +11,7 @@ import { R } from '../../src/client/resources.js';
 import { RestClientset } from '../../src/client/rest.js';
 import { createCA, issueCert, type KeyPair } from '../../src/pki/issue.js';
 import { ensurePki, type PkiResult } from '../../src/pki/store.js';
-import { startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { etcdTlsOf, secureApiOptionsOf, startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
 
 const read = (f: string) => fs.readFileSync(f);
 
@@ -53,17 +53,10 @@ describe('secure apiserver', () => {
     pki = await ensurePki(path.join(dir, 'pki'), { nodeName: 'node-a', nodeIPs: ['127.0.0.1'], hostname: 'localhost', serviceIP: '10.96.0.1' });
     ca = { certPem: read(pki.ca.cert).toString(), keyPem: read(pki.ca.key).toString() };
     fs.writeFileSync(path.join(dir, 'tokens.csv'), 'alice-token,alice,uid-alice\nbob-token,bob,uid-bob,"dev,qa"\n');
-    etcd = await startEtcd({
-      tls: {
-        caFile: pki.etcdCA.cert, certFile: pki.certs['etcd/server']!.cert, keyFile: pki.certs['etcd/server']!.key,
-        peerCertFile: pki.certs['etcd/peer']!.cert, peerKeyFile: pki.certs['etcd/peer']!.key,
-        clientCertFile: pki.certs['apiserver-etcd-client']!.cert, clientKeyFile: pki.certs['apiserver-etcd-client']!.key,
-      },
-    });
+    etcd = await startEtcd({ tls: etcdTlsOf(pki) });
     api = await startApiServer({
       etcd,
-      etcdTls: { ca: read(pki.etcdCA.cert), cert: read(pki.certs['apiserver-etcd-client']!.cert), key: read(pki.certs['apiserver-etcd-client']!.key) },
-      secure: { port: 0, bindAddress: '127.0.0.1', cert: read(pki.certs.apiserver!.cert), key: read(pki.certs.apiserver!.key), clientCA: read(pki.ca.cert), tokenAuthFile: path.join(dir, 'tokens.csv') },
+      ...secureApiOptionsOf(pki, { tokenAuthFile: path.join(dir, 'tokens.csv') }),
     });
   });
 
