@@ -22,20 +22,14 @@ import { ensurePki, type PkiResult } from '../../src/pki/store.js';
 import { realClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { etcdTlsOf, secureApiOptionsOf, startApiServer, startEtcd, type ApiServerFixture, type EtcdFixture } from '../helpers/cluster.js';
+import { eventually as until } from '../helpers/http.js';
 import { Kubectl } from '../helpers/kubectl.js';
 import { KUBETS } from '../helpers/processes.js';
 
 const exec = promisify(execFile);
 const read = (f: string) => fs.readFileSync(f);
 
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const eventually = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => until(fn, timeoutMs, what);
 
 /** The value after `flag` in the ExecStart line of a unit file. */
 function unitFlag(unitFile: string, flag: string): string {
