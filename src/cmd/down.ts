@@ -7,36 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { LABEL_MANAGED } from '../kubelet/runtime-state.js';
 import { flagString, parseFlags } from '../util/flags.js';
+import { RUNTIME_PID_FILES, stopLeftoverChildren, stopPidFile, stopProcess } from '../up/leftovers.js';
 import { processAlive } from '../up/pidfile.js';
 import { leftoverCniChains, removeChainsRestore } from '../up/cni-chains.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** SIGTERM (process group first), then SIGKILL after `graceMs`. */
-async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
-  if (!Number.isInteger(pid) || pid <= 1 || !processAlive(pid)) return;
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    process.kill(pid, 'SIGTERM');
-  }
-  const deadline = Date.now() + graceMs;
-  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(pid)) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      process.kill(pid, 'SIGKILL');
-    }
-  }
-}
-
-async function stopPidFile(file: string, out: NodeJS.WritableStream): Promise<void> {
+/** containerd or the registry when this state's `up` started it (hack/ scripts own their command lines). */
+async function stopRuntimeDaemon(file: string, out: NodeJS.WritableStream): Promise<void> {
   if (!fs.existsSync(file)) return;
   const pid = Number(fs.readFileSync(file, 'utf8'));
   if (processAlive(pid)) {
     out.write(`stopping ${path.basename(file, '.pid')} (pid ${pid})\n`);
-    await stopPid(pid);
+    await stopProcess(pid);
   }
   fs.rmSync(file, { force: true });
 }
@@ -48,9 +31,6 @@ function quiet(cmd: string, args: string[]): void {
     /* nothing to undo */
   }
 }
-
-/** Daemons `up` owns only when it started them; stopped last, after the sandboxes are gone. */
-const RUNTIME_PID_FILES = ['containerd.pid', 'registry.pid'];
 
 /**
  * 1. the supervisor (it stops its children), then any child left; 2. every kubets sandbox via CRI,
@@ -65,8 +45,8 @@ export async function run(argv: string[]): Promise<number> {
   const runDir = path.join(stateDir, 'run');
   const out = process.stdout;
   // 1. processes
-  await stopPidFile(path.join(runDir, 'up.pid'), out);
-  if (fs.existsSync(runDir)) for (const file of fs.readdirSync(runDir).filter((n) => n.endsWith('.pid') && !RUNTIME_PID_FILES.includes(n))) await stopPidFile(path.join(runDir, file), out);
+  await stopPidFile(path.join(runDir, 'up.pid'), stateDir, out);
+  await stopLeftoverChildren(runDir, stateDir, out);
   // 2. sandboxes (containers go with them)
   if (fs.existsSync('/run/containerd/containerd.sock')) {
     const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock', timeoutMs: 60_000 });
@@ -98,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   out.write('removing service rules\n');
   quiet(process.execPath, [path.join(here, '..', '..', 'bin', 'kubets'), 'proxy', '--cleanup']);
   // 4. runtime daemons our scripts started
-  for (const file of RUNTIME_PID_FILES) await stopPidFile(path.join(runDir, file), out);
+  for (const file of RUNTIME_PID_FILES) await stopRuntimeDaemon(path.join(runDir, file), out);
   // 5. network and mounts
   quiet('ip', ['link', 'del', 'kubets0']);
   fs.rmSync('/var/lib/cni/networks/kubets', { recursive: true, force: true });

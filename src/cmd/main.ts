@@ -15,7 +15,7 @@ const subcommands: Record<string, string> = {
   up: 'a whole single-node cluster on this host',
   down: 'stop the cluster started by up and clean the host',
   install: 'write systemd units for a server or a worker node',
-  certs: 'write the cluster PKI (CA, serving and client certificates)',
+  certs: 'write the cluster PKI; `certs node`: a joining worker\'s credentials',
 };
 
 function usage(): string {

@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, type ChildSpec } from '../up/supervisor.js';
-import { dnsAnswers, waitFor } from '../up/wait.js';
+import { dnsAnswers, freshlyReady, waitFor } from '../up/wait.js';
 import { apiReady, etcdReady, prepareSecureUp } from '../up/secure.js';
 import { kubeDnsEndpoints, kubeDnsService } from '../up/cluster-objects.js';
 import { claimPidFile } from '../up/pidfile.js';
+import { stopLeftoverChildren } from '../up/leftovers.js';
 import { keepContainerd, prepare } from '../up/runtime.js';
 import { CriClient } from '../kubelet/cri/grpc-client.js';
 import { RestClientset } from '../client/rest.js';
@@ -73,13 +74,18 @@ export async function run(argv: string[]): Promise<number> {
     out.write(`kubets up is already running for ${stateDir} (pid ${owner}); nothing to do.\nUse that cluster (export KUBECONFIG=${path.join(stateDir, 'kubeconfig')}), or stop it first: kubets down --state-dir ${stateDir}\n`);
     return 1;
   }
+  // An earlier `up` of this state dir that was killed (SIGKILL, a crash) left its children running
+  // with the ports, the etcd data dir and the node: stop them before starting ours.
+  const startedAt = Date.now();
+  const orphans = await stopLeftoverChildren(runDir, stateDir, out, ' left by an earlier up');
+  if (orphans.length) out.write(`stopped ${orphans.length} processes an earlier kubets up left running\n`);
   const sup = new Supervisor({ logDir: path.join(stateDir, 'logs'), runDir, logger: log, clock: realClock, out, echo: f.values.has('verbose') });
   const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => waitFor(what, check, { clock: realClock, out, timeoutMs, signal });
   const kubets = (name: string, args: string[], ready?: ChildSpec['ready']): ChildSpec => ({ name, command: process.execPath, args: [KUBETS_BIN, name, ...args], env: { KUBETS_LOG_LEVEL: process.env.KUBETS_LOG_LEVEL ?? 'info' }, ready });
   out.write(`kubets up: node ${nodeName} (${nodeIP}), state in ${stateDir}, logs in ${path.join(stateDir, 'logs')}\n`);
   try {
     // 0. certificates and kubeconfigs (secure by default)
-    const sec = await prepareSecureUp({ stateDir, nodeName, nodeIP, apiPort, etcdPort });
+    const sec = await prepareSecureUp({ stateDir, nodeName, nodeIP, apiPort, etcdPort, advertiseAddress: advertise });
     const kubeconfig = sec.adminKubeconfig;
     // 1. container runtime and images
     out.write('preparing containerd and the local image registry\n');
@@ -129,17 +135,15 @@ export async function run(argv: string[]): Promise<number> {
     // 6. DNS answering, node Ready
     if (hasCommand('dns')) await wait('cluster DNS to answer', () => dnsAnswers(nodeIP, 53, 'kubernetes.default.svc.cluster.local'));
     if (hasCommand('kubelet')) {
-      await wait(`node ${nodeName} Ready`, async () => {
-        const n = await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined);
-        return n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-      });
+      // Reported by this kubelet: a Node kept from an earlier run says Ready from its last heartbeat.
+      await wait(`node ${nodeName} Ready`, async () => freshlyReady(await cs.resource<Node>(R.nodes).get(undefined, nodeName).catch(() => undefined), startedAt));
     }
     // 7. pods need the `default` ServiceAccount and the CA ConfigMap of their namespace (controller-manager makes them)
     if (hasCommand('controller-manager')) {
       await wait('default ServiceAccount', async () => !!(await cs.resource(R.serviceaccounts).get('default', 'default').catch(() => undefined)));
       await wait('kube-root-ca.crt', async () => !!(await cs.resource(R.configmaps).get('default', 'kube-root-ca.crt').catch(() => undefined)));
     }
-    out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
+    out.write(`\nkubets is up.\n\n  export KUBECONFIG=${kubeconfig}\n  kubectl get nodes\n  kubectl apply -f ${path.join(ROOT, 'examples', 'web.yaml')}\n  kubectl get pods -w\n\nJoin another machine: kubets certs node --dir ${path.join(stateDir, 'pki')} --node-name <name> --node-ip <its-ip> --server https://${advertise}:${apiPort} --out <dir> (docs/multi-node.md)\n\nStop with Ctrl-C, or \`kubets down --state-dir ${stateDir}\` from another terminal.\n`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     cs.close();
   } catch (err) {

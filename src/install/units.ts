@@ -26,7 +26,7 @@ export interface InstallConfig {
   clusterDNS: string;
   etcdBinary: string;
   containerdBinary: string;
-  /** Server: TLS everywhere (from the PKI `kubets up` also uses); absent, the worker's plain kubeconfig. */
+  /** TLS everywhere: a server's from the PKI `kubets up` also uses, a worker's from its join bundle; absent, one plain kubeconfig. */
   tls?: InstallTls;
 }
 
@@ -35,7 +35,8 @@ export interface InstallTls {
   etcdArgs: string[];
   apiserverArgs: string[];
   kubeletArgs: string[];
-  kubeconfigs: Record<'controller-manager' | 'scheduler' | 'kubelet' | 'proxy' | 'dns', string>;
+  /** Every node has the kubelet's and the proxy's; a server also the control plane's. */
+  kubeconfigs: Record<'kubelet' | 'proxy', string> & Partial<Record<'controller-manager' | 'scheduler' | 'dns', string>>;
 }
 
 /** One file to write. */

@@ -14,6 +14,8 @@ export interface SecureUpOptions {
   nodeIP: string;
   apiPort: number;
   etcdPort: number;
+  /** The address other machines reach the apiserver on, when not the node IP (a serving SAN too). */
+  advertiseAddress?: string;
 }
 
 /** Components that get their own kubeconfig, by the PKI name of their client certificate. */
@@ -41,7 +43,7 @@ const b64 = (file: string) => fs.readFileSync(file).toString('base64');
  * 3. the flags each process needs.
  */
 export async function prepareSecureUp(o: SecureUpOptions): Promise<SecureUp> {
-  const pki = await ensurePki(path.join(o.stateDir, 'pki'), { nodeName: o.nodeName, nodeIPs: [o.nodeIP], hostname: os.hostname(), serviceIP: '10.96.0.1' });
+  const pki = await ensurePki(path.join(o.stateDir, 'pki'), { nodeName: o.nodeName, nodeIPs: [o.nodeIP], hostname: os.hostname(), serviceIP: '10.96.0.1', extraSANs: o.advertiseAddress && o.advertiseAddress !== o.nodeIP ? [o.advertiseAddress] : [] });
   const apiUrl = `https://127.0.0.1:${o.apiPort}`;
   const etcdUrl = `https://127.0.0.1:${o.etcdPort}`;
   const c = pki.certs;

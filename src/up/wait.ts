@@ -1,6 +1,16 @@
 // Readiness waits with visible progress for the terminal.
 import type { Clock } from '../util/clock.js';
 import { queryUDP } from '../dns/forwarder.js';
+import type { Node } from '../api/types/index.js';
+
+/**
+ * Whether the node's Ready condition is True with a heartbeat at or after `sinceMs` (pure; the
+ * wire has whole seconds): a Node kept from an earlier run still says Ready from its last heartbeat.
+ */
+export function freshlyReady(n: Node | undefined, sinceMs: number): boolean {
+  const ready = n?.status?.conditions?.find((c) => c.type === 'Ready');
+  return ready?.status === 'True' && Date.parse(ready.lastHeartbeatTime ?? '') >= Math.floor(sinceMs / 1000) * 1000;
+}
 
 /** Polls `check` until it returns true, printing a dot every few seconds; throws after `timeoutMs`. */
 export async function waitFor(

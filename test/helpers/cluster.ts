@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiServer, type ApiServerOptions } from '../../src/apiserver/server.js';
+import { ApiServer, type ApiServerOptions, type SecureServingOptions } from '../../src/apiserver/server.js';
+import type { PkiResult } from '../../src/pki/store.js';
 import { newLogger, silentLogger } from '../../src/util/logger.js';
 import { freePort } from './ports.js';
 
@@ -101,6 +102,25 @@ export async function startEtcd(opts: { tls?: EtcdTlsFiles } = {}): Promise<Etcd
     resume() {
       proc.kill('SIGCONT');
     },
+  };
+}
+
+/** etcd's TLS files from a kubets PKI: the etcd CA, server and peer certs, the apiserver's etcd client cert. */
+export function etcdTlsOf(pki: PkiResult): EtcdTlsFiles {
+  const c = pki.certs;
+  return {
+    caFile: pki.etcdCA.cert, certFile: c['etcd/server']!.cert, keyFile: c['etcd/server']!.key, peerCertFile: c['etcd/peer']!.cert, peerKeyFile: c['etcd/peer']!.key,
+    clientCertFile: c['apiserver-etcd-client']!.cert, clientKeyFile: c['apiserver-etcd-client']!.key,
+  };
+}
+
+/** The secure apiserver's wiring from a kubets PKI: TLS to etcd, HTTPS on loopback with x509 client auth (Node+RBAC). */
+export function secureApiOptionsOf(pki: PkiResult, serving: Partial<SecureServingOptions> = {}): Pick<ApiServerOptions, 'etcdTls' | 'secure'> {
+  const read = (f: string) => fs.readFileSync(f);
+  const c = pki.certs;
+  return {
+    etcdTls: { ca: read(pki.etcdCA.cert), cert: read(c['apiserver-etcd-client']!.cert), key: read(c['apiserver-etcd-client']!.key) },
+    secure: { port: 0, bindAddress: '127.0.0.1', cert: read(c.apiserver!.cert), key: read(c.apiserver!.key), clientCA: read(pki.ca.cert), ...serving },
   };
 }
 
