@@ -116,7 +116,9 @@ test(`fuzz: random and mutated bodies on every endpoint never give 5xx (seed ${S
     }
     n++;
     counts.set(status, (counts.get(status) ?? 0) + 1);
-    if (status >= 500) failures.push(`${method} ${url} [${b?.type}] ${typeof b?.data === 'string' ? b.data.slice(0, 200) : '<bytes>'} → ${status}`);
+    // A proxy subresource with no backend (no endpoints, no kubelet here) is 503, as upstream.
+    const noBackend = sub === 'proxy' && status === 503;
+    if (status >= 500 && !noBackend) failures.push(`${method} ${url} [${b?.type}] ${typeof b?.data === 'string' ? b.data.slice(0, 200) : '<bytes>'} → ${status}`);
   };
   while (Date.now() < deadline && failures.length < 5) {
     await Promise.all([one(), one(), one(), one()]);
