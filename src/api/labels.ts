@@ -97,6 +97,8 @@ export function validateLabelValue(value: string): string[] {
 // Requirements and selectors.
 
 const SET_OPS: ReadonlySet<Operator> = new Set(['in', 'notin']);
+/** metav1.LabelSelector expression operators → requirement operators. */
+const EXPRESSION_OPS: Record<string, Operator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
 
 /** Builds one validated requirement (upstream NewRequirement); throws SelectorParseError. */
 export function newRequirement(key: string, op: Operator, values: readonly string[]): Requirement {
@@ -167,15 +169,96 @@ export function requirementToString(r: Requirement): string {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Compiled matching: hot paths (the scheduler evaluates selectors per node and per pod) compile a
+// selector once into a predicate; Selector.matches uses the same predicate.
+
+/**
+ * Contract: a compiled selector. `matches` is pure; `empty` is true when it matches everything,
+ * `nothing` when it matches nothing (a nil selector).
+ */
+export interface LabelMatcher {
+  matches(labels: Record<string, string> | undefined): boolean;
+  readonly empty: boolean;
+  readonly nothing: boolean;
+}
+
+const NOTHING_MATCHER: LabelMatcher = { matches: () => false, empty: false, nothing: true };
+const EVERYTHING_MATCHER: LabelMatcher = { matches: () => true, empty: true, nothing: false };
+const hasOwn = (l: Record<string, string>, k: string): boolean => Object.prototype.hasOwnProperty.call(l, k);
+
+/** One requirement as a predicate, with the same answers as `requirementMatches`. */
+function compileRequirement(r: Requirement): (l: Record<string, string>) => boolean {
+  const k = r.key;
+  switch (r.op) {
+    case '=':
+    case '==':
+    case 'in': {
+      if (r.values.length === 1) { const v = r.values[0]; return (l) => l[k] === v && hasOwn(l, k); }
+      const vals = new Set(r.values);
+      return (l) => hasOwn(l, k) && vals.has(l[k]!);
+    }
+    case '!=':
+    case 'notin': {
+      const vals = new Set(r.values);
+      return (l) => !hasOwn(l, k) || !vals.has(l[k]!);
+    }
+    case 'exists': return (l) => hasOwn(l, k);
+    case '!': return (l) => !hasOwn(l, k);
+    default: return (l) => requirementMatches(r, l);
+  }
+}
+
+/** Contract: compiles requirements (ANDed; none = everything) into a matcher. */
+export function compileRequirements(reqs: readonly Requirement[]): LabelMatcher {
+  if (reqs.length === 0) return EVERYTHING_MATCHER;
+  const checks = reqs.map(compileRequirement);
+  if (checks.length === 1) {
+    const c = checks[0]!;
+    return { empty: false, nothing: false, matches: (labels) => c(labels ?? {}) };
+  }
+  return {
+    empty: false,
+    nothing: false,
+    matches: (labels) => {
+      const l = labels ?? {};
+      for (const c of checks) if (!c(l)) return false;
+      return true;
+    },
+  };
+}
+
+/**
+ * Contract: a metav1.LabelSelector compiled for repeated matching, without validation (objects in
+ * the store were validated on write): undefined/null matches nothing, `{}` everything, an unknown
+ * expression operator nothing. Matching answers equal `selectorFromLabelSelector(ls).matches`.
+ */
+export function labelSelectorMatcher(ls: LabelSelector | undefined | null): LabelMatcher {
+  if (ls === undefined || ls === null) return NOTHING_MATCHER;
+  const reqs: Requirement[] = [];
+  for (const [k, v] of Object.entries(ls.matchLabels ?? {})) reqs.push({ key: k, op: '=', values: [v] });
+  for (const e of ls.matchExpressions ?? []) {
+    const op = Object.hasOwn(EXPRESSION_OPS, e.operator) ? EXPRESSION_OPS[e.operator] : undefined;
+    if (!op) return NOTHING_MATCHER;
+    reqs.push({ key: e.key, op, values: e.values ?? [] });
+  }
+  return compileRequirements(reqs);
+}
+
+/** Contract: the matcher requiring exactly these labels (an empty or missing map matches everything). */
+export function labelSetMatcher(set: Record<string, string> | undefined): LabelMatcher {
+  return labelSelectorMatcher({ matchLabels: set ?? {} });
+}
+
 class RequirementsSelector implements Selector {
   readonly requirements: readonly Requirement[];
+  private compiled: LabelMatcher | undefined;
   constructor(reqs: Requirement[]) {
     // Stable sort by key, as upstream does after parsing.
     this.requirements = [...reqs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
   matches(labels: Record<string, string> | undefined): boolean {
-    const l = labels ?? {};
-    return this.requirements.every((r) => requirementMatches(r, l));
+    return (this.compiled ??= compileRequirements(this.requirements)).matches(labels);
   }
   empty(): boolean {
     return this.requirements.length === 0;
@@ -370,8 +453,6 @@ export function parseSelector(s: string): Selector {
 // ---------------------------------------------------------------------------------------------
 // metav1.LabelSelector.
 
-const EXPRESSION_OPS: Record<string, Operator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
-
 /**
  * metav1.LabelSelectorAsSelector: undefined/null matches nothing, `{}` matches everything,
  * otherwise matchLabels (equality) AND matchExpressions. Throws SelectorParseError on bad input.
@@ -381,7 +462,7 @@ export function selectorFromLabelSelector(ls: LabelSelector | undefined | null):
   const reqs: Requirement[] = [];
   for (const [k, v] of Object.entries(ls.matchLabels ?? {})) reqs.push(newRequirement(k, '=', [v]));
   for (const expr of ls.matchExpressions ?? []) {
-    const op = EXPRESSION_OPS[expr.operator];
+    const op = Object.hasOwn(EXPRESSION_OPS, expr.operator) ? EXPRESSION_OPS[expr.operator] : undefined;
     if (!op) throw new SelectorParseError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`);
     reqs.push(newRequirement(expr.key, op, expr.values ?? []));
   }
