@@ -2,6 +2,7 @@
 // `a=b,c!=d,e in (x,y),f notin (z),g,!h` and metav1.LabelSelector objects, both compiled to
 // one matcher type. Also the label key/value validation rules the selector grammar relies on.
 import type { LabelSelector } from './types/index.js';
+import { isDNS1123Subdomain, maxLenError, regexError } from './validation/names.js';
 
 /** A selector string or object that does not parse; the message is what the apiserver returns (400). */
 export class SelectorParseError extends Error {
@@ -42,25 +43,9 @@ const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or
 const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
 const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
 const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  const eg = examples.map((e) => `'${e}'`).join(',  or ');
-  return `${msg} (e.g. ${eg}, regex used for validation is '${fmt}')`;
-}
-
-const maxLenError = (n: number): string => `must be no more than ${n} characters`;
 
 /** RFC 1123 subdomain (at most 253 characters), as used for label key prefixes. */
-export function validateDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
-  return errs;
-}
+export const validateDNS1123Subdomain = isDNS1123Subdomain;
 
 /** A label key (upstream IsQualifiedName): `[prefix/]name`, name ≤ 63 characters, prefix a DNS subdomain. */
 export function validateLabelKey(key: string): string[] {
