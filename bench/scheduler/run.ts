@@ -3,6 +3,10 @@
 // watch), pods/s inside the scheduler (pods / summed algorithm time from /metrics), p50/p99 create→bound
 // latency, and the scheduler's peak RSS.
 //
+// Also the scheduler process's CPU time per pod (user+system from /proc, the figure to compare on a
+// shared machine). `--sched-node-args=--trace-gc` passes node flags to the scheduler process only;
+// `--keep-logs` keeps the process logs (their directory is printed).
+//
 //   node --import tsx bench/scheduler/run.ts [--nodes 1000,5000] [--pods 10000] [--scenarios plain,anti,spread]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,18 +16,18 @@ import type { Node, Pod } from '../../src/api/types/index.js';
 import { R } from '../../src/client/resources.js';
 import { RestClientset } from '../../src/client/rest.js';
 import { makeNode, makePod } from '../../src/scheduler/testing/fixtures.js';
-import { flagString, parseFlags } from '../../src/util/flags.js';
+import { flagBool, flagString, parseFlags } from '../../src/util/flags.js';
 import { startEtcd } from '../../test/helpers/cluster.js';
 import { freePort } from '../../test/helpers/ports.js';
 
 type Scenario = 'plain' | 'anti' | 'spread';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function spawnKubets(args: string[], logFile: string): ChildProcess {
+function spawnKubets(args: string[], logFile: string, nodeArgs: string[] = []): ChildProcess {
   const out = fs.openSync(logFile, 'w');
   // The compiled binary (as deployed); KUBETS_FROM_SOURCE=1 runs src/ through tsx instead (no build needed).
   const entry = process.env.KUBETS_FROM_SOURCE === '1' ? ['--import', 'tsx', path.join(ROOT, 'bench/scheduler/kubets-entry.ts')] : [path.join(ROOT, 'bin/kubets')];
-  return spawn(process.execPath, [...entry, ...args], { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } });
+  return spawn(process.execPath, [...nodeArgs, ...entry, ...args], { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, KUBETS_LOG_LEVEL: 'warn' } });
 }
 
 async function waitHttp(url: string, timeoutMs = 30_000): Promise<void> {
@@ -49,6 +53,14 @@ function rssMB(pid: number): number {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch { return 0; }
+}
+
+/** CPU seconds (user + system) the process used so far. */
+function cpuSecs(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime (fields 14, 15) in USER_HZ ticks
+  } catch { return NaN; }
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -87,7 +99,9 @@ function histogramQuantile(text: string, name: string, q: number): number {
 const metricSum = (text: string, re: RegExp): number => text.split('\n').filter((l) => re.test(l)).reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
 const pct = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function runScenario(s: Scenario, numNodes: number, numPods: number): Promise<void> {
+interface RunOptions { schedNodeArgs: string[]; keepLogs: boolean }
+
+async function runScenario(s: Scenario, numNodes: number, numPods: number, o: RunOptions): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubets-bench-sched-'));
   const etcd = await startEtcd();
   const apiPort = await freePort();
@@ -107,7 +121,7 @@ async function runScenario(s: Scenario, numNodes: number, numPods: number): Prom
     // 2. scheduler process
     const kc = path.join(dir, 'kubeconfig');
     fs.writeFileSync(kc, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
-    sched = spawnKubets(['scheduler', '--kubeconfig', kc, '--port', String(metricsPort)], path.join(dir, 'scheduler.log'));
+    sched = spawnKubets(['scheduler', '--kubeconfig', kc, '--port', String(metricsPort)], path.join(dir, 'scheduler.log'), o.schedNodeArgs);
     await waitHttp(`http://127.0.0.1:${metricsPort}/healthz`);
     await new Promise((r) => setTimeout(r, 1500)); // informers synced
     let peakRss = 0;
@@ -128,6 +142,7 @@ async function runScenario(s: Scenario, numNodes: number, numPods: number): Prom
       }
     })().catch(() => undefined);
     // 4. pods
+    const cpu0 = cpuSecs(sched.pid!);
     t0 = performance.now();
     await pool(Array.from({ length: numPods }, (_, i) => i), 64, async (i) => {
       const pod = podFor(s, i, numPods, numNodes);
@@ -140,6 +155,7 @@ async function runScenario(s: Scenario, numNodes: number, numPods: number): Prom
     await Promise.race([allBoundP, timeout]);
     clearTimeout(timer);
     clearInterval(rssTimer);
+    const schedCpu = cpuSecs(sched.pid!) - cpu0;
     const last = Math.max(...bound.values());
     const e2eSecs = (last - t0) / 1000;
     const lat = [...bound].map(([n, t]) => t - (created.get(n) ?? t)).sort((a, b) => a - b);
@@ -156,6 +172,7 @@ async function runScenario(s: Scenario, numNodes: number, numPods: number): Prom
       attempts, scheduled,
       latencyMs: { p50: Math.round(pct(lat, 0.5)), p99: Math.round(pct(lat, 0.99)) },
       schedulerE2eSeconds: { p50: histogramQuantile(metrics, 'scheduler_e2e_scheduling_duration_seconds', 0.5), p99: histogramQuantile(metrics, 'scheduler_e2e_scheduling_duration_seconds', 0.99) },
+      schedulerCpuMsPerPod: Math.round((schedCpu * 1000 * 100) / Math.max(1, bound.size)) / 100,
       schedulerPeakRssMB: Math.round(peakRss),
     }));
   } finally {
@@ -163,12 +180,14 @@ async function runScenario(s: Scenario, numNodes: number, numPods: number): Prom
     if (sched) await stopProc(sched);
     await stopProc(api);
     await etcd.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (o.keepLogs) console.log(`logs kept in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const f = parseFlags(process.argv.slice(2));
+const f = parseFlags(process.argv.slice(2), { booleans: ['keep-logs'] });
 const nodeCounts = flagString(f, 'nodes', '1000,5000').split(',').map(Number);
 const pods = Number(flagString(f, 'pods', '10000'));
 const scenarios = flagString(f, 'scenarios', 'plain,anti,spread').split(',') as Scenario[];
-for (const n of nodeCounts) for (const s of scenarios) await runScenario(s, n, pods);
+const opts: RunOptions = { schedNodeArgs: flagString(f, 'sched-node-args', '').split(' ').filter(Boolean), keepLogs: flagBool(f, 'keep-logs', false) };
+for (const n of nodeCounts) for (const s of scenarios) await runScenario(s, n, pods, opts);

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  labelSelectorMatcher,
   labelSelectorToString,
+  labelSetMatcher,
   parseSelector,
   selectorFromLabelSelector,
   selectorFromSet,
@@ -150,4 +152,44 @@ test('validateLabelKey / validateLabelValue', () => {
   ];
   for (const [v, ok] of values) assert.equal(validateLabelValue(v).length === 0, ok, v);
   assert.match(validateLabelValue('a b')[0]!, /a valid label must be an empty string or consist of alphanumeric characters/);
+});
+
+test('labelSelectorMatcher: compiled matching agrees with selectorFromLabelSelector', () => {
+  const selectors: LabelSelector[] = [
+    {},
+    { matchLabels: { app: 'web' } },
+    { matchLabels: { app: 'web', tier: 'fe' } },
+    { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'db'] }] },
+    { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] },
+    { matchExpressions: [{ key: 'app', operator: 'Exists' }] },
+    { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] },
+    { matchLabels: { tier: 'fe' }, matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }, { key: 'env', operator: 'DoesNotExist' }] },
+    { matchExpressions: [{ key: 'constructor', operator: 'Exists' }] },
+  ];
+  const labelSets: (Record<string, string> | undefined)[] = [undefined, {}, { app: 'web' }, { app: 'db' }, { app: 'web', tier: 'fe' }, { app: 'web', tier: 'fe', env: 'x' }, { tier: 'fe' }, { constructor: 'x' }];
+  for (const ls of selectors) {
+    const want = selectorFromLabelSelector(ls);
+    const got = labelSelectorMatcher(ls);
+    assert.equal(got.empty, want.empty(), JSON.stringify(ls));
+    for (const l of labelSets) assert.equal(got.matches(l), want.matches(l), `${JSON.stringify(ls)} on ${JSON.stringify(l)}`);
+  }
+});
+
+test('labelSelectorMatcher: nil selectors and unknown operators match nothing; label sets', () => {
+  const cases: [string, ReturnType<typeof labelSelectorMatcher>, Record<string, string> | undefined, boolean][] = [
+    ['undefined selector', labelSelectorMatcher(undefined), { a: 'b' }, false],
+    ['null selector', labelSelectorMatcher(null), {}, false],
+    ['unknown operator', labelSelectorMatcher({ matchExpressions: [{ key: 'a', operator: 'Gt' as 'In', values: ['1'] }] }), { a: '2' }, false],
+    ['prototype name as operator', labelSelectorMatcher({ matchExpressions: [{ key: 'a', operator: 'constructor' as 'In' }] }), { a: '2' }, false],
+    ['In with no values', labelSelectorMatcher({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }), { a: '2' }, false],
+    ['NotIn with no values', labelSelectorMatcher({ matchExpressions: [{ key: 'a', operator: 'NotIn', values: [] }] }), { a: '2' }, true],
+    ['inherited key is not a label', labelSelectorMatcher({ matchExpressions: [{ key: 'toString', operator: 'Exists' }] }), {}, false],
+    ['empty set matches all', labelSetMatcher({}), { a: 'b' }, true],
+    ['missing set matches all', labelSetMatcher(undefined), undefined, true],
+    ['set', labelSetMatcher({ a: 'b' }), { a: 'b', c: 'd' }, true],
+    ['set mismatch', labelSetMatcher({ a: 'b' }), { a: 'c' }, false],
+  ];
+  for (const [name, m, labels, want] of cases) assert.equal(m.matches(labels), want, name);
+  assert.equal(labelSelectorMatcher(undefined).nothing, true);
+  assert.equal(labelSelectorMatcher({}).empty, true);
 });

@@ -2,6 +2,7 @@
 // `a=b,c!=d,e in (x,y),f notin (z),g,!h` and metav1.LabelSelector objects, both compiled to
 // one matcher type. Also the label key/value validation rules the selector grammar relies on.
 import type { LabelSelector } from './types/index.js';
+import { isDNS1123Subdomain, maxLenError, regexError } from './validation/names.js';
 
 /** A selector string or object that does not parse; the message is what the apiserver returns (400). */
 export class SelectorParseError extends Error {
@@ -42,25 +43,9 @@ const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or
 const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
 const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
 const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  const eg = examples.map((e) => `'${e}'`).join(',  or ');
-  return `${msg} (e.g. ${eg}, regex used for validation is '${fmt}')`;
-}
-
-const maxLenError = (n: number): string => `must be no more than ${n} characters`;
 
 /** RFC 1123 subdomain (at most 253 characters), as used for label key prefixes. */
-export function validateDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
-  return errs;
-}
+export const validateDNS1123Subdomain = isDNS1123Subdomain;
 
 /** A label key (upstream IsQualifiedName): `[prefix/]name`, name ≤ 63 characters, prefix a DNS subdomain. */
 export function validateLabelKey(key: string): string[] {
@@ -97,6 +82,8 @@ export function validateLabelValue(value: string): string[] {
 // Requirements and selectors.
 
 const SET_OPS: ReadonlySet<Operator> = new Set(['in', 'notin']);
+/** metav1.LabelSelector expression operators → requirement operators. */
+const EXPRESSION_OPS: Record<string, Operator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
 
 /** Builds one validated requirement (upstream NewRequirement); throws SelectorParseError. */
 export function newRequirement(key: string, op: Operator, values: readonly string[]): Requirement {
@@ -167,15 +154,96 @@ export function requirementToString(r: Requirement): string {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Compiled matching: hot paths (the scheduler evaluates selectors per node and per pod) compile a
+// selector once into a predicate; Selector.matches uses the same predicate.
+
+/**
+ * Contract: a compiled selector. `matches` is pure; `empty` is true when it matches everything,
+ * `nothing` when it matches nothing (a nil selector).
+ */
+export interface LabelMatcher {
+  matches(labels: Record<string, string> | undefined): boolean;
+  readonly empty: boolean;
+  readonly nothing: boolean;
+}
+
+const NOTHING_MATCHER: LabelMatcher = { matches: () => false, empty: false, nothing: true };
+const EVERYTHING_MATCHER: LabelMatcher = { matches: () => true, empty: true, nothing: false };
+const hasOwn = (l: Record<string, string>, k: string): boolean => Object.prototype.hasOwnProperty.call(l, k);
+
+/** One requirement as a predicate, with the same answers as `requirementMatches`. */
+function compileRequirement(r: Requirement): (l: Record<string, string>) => boolean {
+  const k = r.key;
+  switch (r.op) {
+    case '=':
+    case '==':
+    case 'in': {
+      if (r.values.length === 1) { const v = r.values[0]; return (l) => l[k] === v && hasOwn(l, k); }
+      const vals = new Set(r.values);
+      return (l) => hasOwn(l, k) && vals.has(l[k]!);
+    }
+    case '!=':
+    case 'notin': {
+      const vals = new Set(r.values);
+      return (l) => !hasOwn(l, k) || !vals.has(l[k]!);
+    }
+    case 'exists': return (l) => hasOwn(l, k);
+    case '!': return (l) => !hasOwn(l, k);
+    default: return (l) => requirementMatches(r, l);
+  }
+}
+
+/** Contract: compiles requirements (ANDed; none = everything) into a matcher. */
+export function compileRequirements(reqs: readonly Requirement[]): LabelMatcher {
+  if (reqs.length === 0) return EVERYTHING_MATCHER;
+  const checks = reqs.map(compileRequirement);
+  if (checks.length === 1) {
+    const c = checks[0]!;
+    return { empty: false, nothing: false, matches: (labels) => c(labels ?? {}) };
+  }
+  return {
+    empty: false,
+    nothing: false,
+    matches: (labels) => {
+      const l = labels ?? {};
+      for (const c of checks) if (!c(l)) return false;
+      return true;
+    },
+  };
+}
+
+/**
+ * Contract: a metav1.LabelSelector compiled for repeated matching, without validation (objects in
+ * the store were validated on write): undefined/null matches nothing, `{}` everything, an unknown
+ * expression operator nothing. Matching answers equal `selectorFromLabelSelector(ls).matches`.
+ */
+export function labelSelectorMatcher(ls: LabelSelector | undefined | null): LabelMatcher {
+  if (ls === undefined || ls === null) return NOTHING_MATCHER;
+  const reqs: Requirement[] = [];
+  for (const [k, v] of Object.entries(ls.matchLabels ?? {})) reqs.push({ key: k, op: '=', values: [v] });
+  for (const e of ls.matchExpressions ?? []) {
+    const op = Object.hasOwn(EXPRESSION_OPS, e.operator) ? EXPRESSION_OPS[e.operator] : undefined;
+    if (!op) return NOTHING_MATCHER;
+    reqs.push({ key: e.key, op, values: e.values ?? [] });
+  }
+  return compileRequirements(reqs);
+}
+
+/** Contract: the matcher requiring exactly these labels (an empty or missing map matches everything). */
+export function labelSetMatcher(set: Record<string, string> | undefined): LabelMatcher {
+  return labelSelectorMatcher({ matchLabels: set ?? {} });
+}
+
 class RequirementsSelector implements Selector {
   readonly requirements: readonly Requirement[];
+  private compiled: LabelMatcher | undefined;
   constructor(reqs: Requirement[]) {
     // Stable sort by key, as upstream does after parsing.
     this.requirements = [...reqs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
   matches(labels: Record<string, string> | undefined): boolean {
-    const l = labels ?? {};
-    return this.requirements.every((r) => requirementMatches(r, l));
+    return (this.compiled ??= compileRequirements(this.requirements)).matches(labels);
   }
   empty(): boolean {
     return this.requirements.length === 0;
@@ -370,8 +438,6 @@ export function parseSelector(s: string): Selector {
 // ---------------------------------------------------------------------------------------------
 // metav1.LabelSelector.
 
-const EXPRESSION_OPS: Record<string, Operator> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
-
 /**
  * metav1.LabelSelectorAsSelector: undefined/null matches nothing, `{}` matches everything,
  * otherwise matchLabels (equality) AND matchExpressions. Throws SelectorParseError on bad input.
@@ -381,7 +447,7 @@ export function selectorFromLabelSelector(ls: LabelSelector | undefined | null):
   const reqs: Requirement[] = [];
   for (const [k, v] of Object.entries(ls.matchLabels ?? {})) reqs.push(newRequirement(k, '=', [v]));
   for (const expr of ls.matchExpressions ?? []) {
-    const op = EXPRESSION_OPS[expr.operator];
+    const op = Object.hasOwn(EXPRESSION_OPS, expr.operator) ? EXPRESSION_OPS[expr.operator] : undefined;
     if (!op) throw new SelectorParseError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`);
     reqs.push(newRequirement(expr.key, op, expr.values ?? []));
   }

@@ -125,3 +125,22 @@ test('compare / add / subtract are exact', () => {
   assert.equal(q.format, 'BinarySI');
   assert.equal(q.mantissa * 10n ** BigInt(q.exponent), 1610612736n);
 });
+
+test('milliValue/intValue: the fast path for simple strings agrees with the exact (BigInt) path', () => {
+  const digits = ['0', '1', '7', '10', '999', '1000', '1001', '123456789', '999999999999999', '007'];
+  const suffixes = ['', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+  for (const d of digits) {
+    for (const suf of suffixes) {
+      const s = d + suf;
+      const exact = parseQuantityExact(s);
+      assert.equal(milliValue(s), milliValue(exact), `milliValue(${s})`);
+      assert.equal(intValue(s), intValue(exact), `intValue(${s})`);
+    }
+  }
+  // shapes the fast path leaves to the exact path
+  for (const s of ['1.5', '-1', '+1', '1e3', '0.1m', '.5Gi', '1234567890123456']) {
+    assert.equal(milliValue(s), milliValue(parseQuantityExact(s)), s);
+    assert.equal(intValue(s), intValue(parseQuantityExact(s)), s);
+  }
+  assert.throws(() => milliValue('1x'));
+});

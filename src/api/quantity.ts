@@ -12,7 +12,9 @@ export interface Quantity {
   readonly format: QuantityFormat;
 }
 
-const FORMAT_REGEX = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+/** The regex upstream quotes in its parse error message. */
+export const QUANTITY_FORMAT_REGEX = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+const FORMAT_REGEX = QUANTITY_FORMAT_REGEX;
 
 /** A string that is not a quantity; the message matches upstream's. */
 export class QuantityParseError extends Error {
@@ -57,10 +59,10 @@ export function parseQuantityExact(input: string): Quantity {
   let exponent = -frac.length;
   // 3. The suffix: binary SI, decimal SI, or a decimal exponent.
   let format: QuantityFormat;
-  if (suffix in BINARY_SUFFIXES) {
+  if (Object.hasOwn(BINARY_SUFFIXES, suffix)) {
     format = 'BinarySI';
     mantissa *= 1024n ** BigInt(BINARY_SUFFIXES[suffix]!);
-  } else if (suffix in DECIMAL_SUFFIXES) {
+  } else if (Object.hasOwn(DECIMAL_SUFFIXES, suffix)) {
     format = 'DecimalSI';
     exponent += DECIMAL_SUFFIXES[suffix]!;
   } else {
@@ -100,6 +102,20 @@ function toQuantity(q: string | Quantity): Quantity {
   return typeof q === 'string' ? parseQuantityExact(q) : q;
 }
 
+/**
+ * Contract: the value in base units as a float when `q` is a quantity string (or a finite number, as
+ * a JSON number may stand for a quantity); undefined otherwise. For validation and defaulting.
+ */
+export function quantityValueOrUndefined(q: unknown): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  if (typeof q !== 'string') return undefined;
+  try {
+    return parseQuantity(q);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The value in base units as a float ("100m" → 0.1, "1Ki" → 1024); throws QuantityParseError. */
 export function parseQuantity(s: string | Quantity): number {
   const q = toQuantity(s);
@@ -116,13 +132,38 @@ function scaledValue(q: Quantity, scale: number): bigint {
   return q.mantissa > 0n ? quotient + 1n : quotient - 1n;
 }
 
+// Fast path for the common shape (an unsigned integer of at most 15 digits and an SI suffix, e.g.
+// "100m", "16Mi", "32"): exact in float arithmetic, so no BigInt parse. The scheduler derives
+// requests from every pod it sees through milliValue/intValue.
+const SIMPLE_RE = /^(\d{1,15})(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/;
+const POW10 = Array.from({ length: 37 }, (_, i) => 10 ** i);
+
+/** value × 10^scale rounded up for simple inputs; undefined when the exact path must decide. */
+function fastScaled(s: string, scale: number): number | undefined {
+  const m = SIMPLE_RE.exec(s);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const suf = m[2] ?? '';
+  const bin = BINARY_SUFFIXES[suf];
+  let v: number;
+  if (bin !== undefined) v = n * 1024 ** bin * POW10[scale]!;
+  else {
+    const e = DECIMAL_SUFFIXES[suf]! + scale;
+    // n < 2^52: an integer quotient is exact and a fractional one never rounds to an integer
+    v = e >= 0 ? n * POW10[e]! : Math.ceil(n / POW10[-e]!);
+  }
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
 /** Integer thousandths ("100m" → 100, "0.1m" → 1, "1" → 1000), rounded up as upstream MilliValue. */
 export function milliValue(s: string | Quantity): number {
+  if (typeof s === 'string') { const v = fastScaled(s, 3); if (v !== undefined) return v; }
   return Number(scaledValue(toQuantity(s), 3));
 }
 
 /** Integer base units ("1.5" → 2, "1Gi" → 1073741824), rounded up as upstream Value. */
 export function intValue(s: string | Quantity): number {
+  if (typeof s === 'string') { const v = fastScaled(s, 0); if (v !== undefined) return v; }
   return Number(scaledValue(toQuantity(s), 0));
 }
 

@@ -1,7 +1,7 @@
 // Pod QoS class (upstream qos.GetPodQOS): Guaranteed when every container has equal cpu and
 // memory requests and limits, BestEffort when none sets any, Burstable otherwise.
 import type { Pod } from '../types/index.js';
-import { parseQuantityValue } from '../validation/quantity.js';
+import { quantityValueOrUndefined as parseQuantityValue } from '../quantity.js';
 
 const computeResources = ['cpu', 'memory'];
 

@@ -6,7 +6,7 @@ import { arr, isObj, obj, str } from './json.js';
 import { isQualifiedName } from './labels.js';
 import { validateEnum, validateNonnegative } from './common.js';
 import { validateResourceQuantities } from './pod-resources.js';
-import { parseQuantityValue } from './quantity.js';
+import { quantityValueOrUndefined as parseQuantityValue } from '../quantity.js';
 
 /** Namespaces: spec.finalizers must be qualified names. */
 export function validateNamespace(ns: Record<string, unknown>): FieldError[] {

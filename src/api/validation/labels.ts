@@ -1,48 +1,13 @@
 // Label and annotation syntax (upstream `IsQualifiedName`, `IsValidLabelValue`, ValidateLabels,
 // ValidateAnnotations).
 import { type FieldError, type Path, invalid, tooLong } from './errors.js';
-import { isDNS1123Subdomain, maxLenError, regexError } from './names.js';
+import { validateLabelKey as isQualifiedName, validateLabelValue as isValidLabelValue } from '../labels.js';
 
-const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const qualifiedNameRe = new RegExp(`^${qualifiedNameFmt}$`);
-const labelValueFmt = `(${qualifiedNameFmt})?`;
-const labelValueErrMsg =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const labelValueRe = new RegExp(`^${labelValueFmt}$`);
-
-/** Upstream total annotation size limit (keys plus values), 256 KiB. */
+/** Total annotation size limit (keys plus values), 256 KiB, as upstream. */
 export const TotalAnnotationSizeLimitB = 256 * 1024;
 
-/** `[prefix/]name` with a DNS subdomain prefix and a ≤63-char name part; messages as upstream. */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) name = parts[0]!;
-  else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else for (const m of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${m}`);
-  } else {
-    return [
-      `a qualified name ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!qualifiedNameRe.test(name)) errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-
-/** A label value: empty, or ≤63 chars of alphanumerics, '-', '_', '.'. */
-export function isValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!labelValueRe.test(value)) errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
-  return errs;
-}
+/** `[prefix/]name` label keys and label values: the one implementation lives with the selectors. */
+export { validateLabelKey as isQualifiedName, validateLabelValue as isValidLabelValue } from '../labels.js';
 
 /** Validates a label map; errors are reported on the map's path as upstream does. */
 export function validateLabels(labels: unknown, fld: Path): FieldError[] {

@@ -3,7 +3,7 @@
 import { type FieldError, type Path, invalid } from './errors.js';
 import { obj } from './json.js';
 import { isQualifiedName } from './labels.js';
-import { parseQuantityValue, quantityRegexText } from './quantity.js';
+import { QUANTITY_FORMAT_REGEX as quantityRegexText, quantityValueOrUndefined as parseQuantityValue } from '../quantity.js';
 
 const standardContainerResources = new Set(['cpu', 'memory', 'ephemeral-storage']);
 

@@ -64,4 +64,13 @@ test('snapshots are incremental: unchanged nodes keep their clone, changed ones 
   c.updateSnapshot(snap);
   assert.deepEqual(snap.list().map((n) => n.name), ['b', 'c']);
   assert.deepEqual(snap.havePodsWithRequiredAntiAffinity().map((n) => n.name), ['c']);
+  assert.equal(snap.havePodsWithRequiredAntiAffinity()[0], snap.get('c'), 'the current clone');
+  // the lists are rebuilt after a change: another anti pod on b, then q gone from c
+  c.assumePod(makePod('r', { spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'x', labelSelector: {} }] } } } }), 'b');
+  c.updateSnapshot(snap);
+  assert.deepEqual(snap.havePodsWithAffinity().map((n) => n.name), ['b', 'c']);
+  c.forgetPod(makePod('q'));
+  c.updateSnapshot(snap);
+  assert.deepEqual(snap.havePodsWithRequiredAntiAffinity().map((n) => n.name), ['b']);
+  assert.deepEqual(snap.havePodsWithAffinity().map((n) => n.name), ['b']);
 });

@@ -159,7 +159,8 @@ export class SchedulerCache {
   /**
    * Contract: brings `snap` up to date, re-cloning only nodes changed since the last call.
    * Steps: 1. clone dirty nodes into the map; 2. rebuild the node list when nodes came or went;
-   * 3. rebuild the affinity lists when a dirty node changed membership; 4. copy image counts.
+   * 3. mark the affinity lists stale when a dirty node had or has affinity pods (rebuilt on first use);
+   * 4. copy image counts.
    */
   updateSnapshot(snap: ClusterSnapshot): void {
     if (this.dirty.size === 0 && !this.nodeSetChanged) return;
@@ -194,8 +195,8 @@ export class SchedulerCache {
     }
     // 3.
     if (affinityChanged) {
-      snap.withAffinity = snap.nodeList.filter((n) => n.podsWithAffinity.length > 0);
-      snap.withRequiredAnti = snap.nodeList.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+      snap.withAffinity = undefined;
+      snap.withRequiredAnti = undefined;
     }
     // 4.
     if (this.imagesChanged) { snap.imageCounts = new Map(this.imageNodes); this.imagesChanged = false; }

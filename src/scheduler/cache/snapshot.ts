@@ -8,8 +8,9 @@ export class ClusterSnapshot implements Snapshot {
   nodeList: NodeInfo[] = [];
   /** Position of each node in `nodeList`. */
   nodeIndex = new Map<string, number>();
-  withAffinity: NodeInfo[] = [];
-  withRequiredAnti: NodeInfo[] = [];
+  /** Nodes with affinity pods, computed on first use after a change (undefined = stale). */
+  withAffinity: NodeInfo[] | undefined;
+  withRequiredAnti: NodeInfo[] | undefined;
   imageCounts = new Map<string, number>();
   /** Highest cache generation reflected here. */
   generation = 0;
@@ -22,8 +23,8 @@ export class ClusterSnapshot implements Snapshot {
 
   list(): NodeInfo[] { return this.nodeList; }
   get(nodeName: string): NodeInfo | undefined { return this.nodeInfoMap.get(nodeName); }
-  havePodsWithAffinity(): NodeInfo[] { return this.withAffinity; }
-  havePodsWithRequiredAntiAffinity(): NodeInfo[] { return this.withRequiredAnti; }
+  havePodsWithAffinity(): NodeInfo[] { return (this.withAffinity ??= this.nodeList.filter((n) => n.podsWithAffinity.length > 0)); }
+  havePodsWithRequiredAntiAffinity(): NodeInfo[] { return (this.withRequiredAnti ??= this.nodeList.filter((n) => n.podsWithRequiredAntiAffinity.length > 0)); }
   imageNumNodes(image: string): number { return this.imageCounts.get(image) ?? 0; }
   numNodes(): number { return this.nodeList.length; }
   version(): number { return this.ver; }
@@ -62,8 +63,6 @@ export function snapshotOf(nodes: NodeInfo[]): ClusterSnapshot {
   for (const n of nodes) {
     s.nodeInfoMap.set(n.name, n);
     s.nodeList.push(n);
-    if (n.podsWithAffinity.length) s.withAffinity.push(n);
-    if (n.podsWithRequiredAntiAffinity.length) s.withRequiredAnti.push(n);
     for (const img of n.images.keys()) s.imageCounts.set(img, (s.imageCounts.get(img) ?? 0) + 1);
   }
   return s;

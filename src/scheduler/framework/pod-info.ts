@@ -1,6 +1,6 @@
 // PodInfo: a pod with everything scheduling derives from it computed once (requests, ports, affinity terms).
 import type { Pod, PodAffinityTerm } from '../../api/types/core.js';
-import { compileLabelSelector, type LabelMatcher } from '../util/selector.js';
+import { labelSelectorMatcher, type LabelMatcher } from '../../api/labels.js';
 import { podRequests, type Resource } from './resources.js';
 
 /** A compiled pod (anti-)affinity term. `namespaces` undefined = all namespaces. */
@@ -42,7 +42,7 @@ export function compileAffinityTerm(pod: Pod, t: PodAffinityTerm, weight = 1): A
   const nsSel = t.namespaceSelector ?? undefined;
   let nsSelector: LabelMatcher | undefined;
   if (nsSel) {
-    nsSelector = compileLabelSelector(nsSel);
+    nsSelector = labelSelectorMatcher(nsSel);
     if (nsSelector.empty) { namespaces = undefined; nsSelector = undefined; }
   } else if (namespaces.size === 0) namespaces.add(pod.metadata.namespace ?? 'default');
   // matchLabelKeys / mismatchLabelKeys fold the incoming pod's label values into the selector.
@@ -51,7 +51,7 @@ export function compileAffinityTerm(pod: Pod, t: PodAffinityTerm, weight = 1): A
   for (const k of t.matchLabelKeys ?? []) if (k in labels) ls.matchExpressions.push({ key: k, operator: 'In', values: [labels[k]!] });
   for (const k of t.mismatchLabelKeys ?? []) if (k in labels) ls.matchExpressions.push({ key: k, operator: 'NotIn', values: [labels[k]!] });
   const sig = JSON.stringify([t.labelSelector ? ls : null, namespaces ? [...namespaces].sort() : null, nsSelector ? nsSel : null]);
-  return { selector: compileLabelSelector(t.labelSelector ? ls : undefined), namespaces, nsSelector, topologyKey: t.topologyKey, weight, sig };
+  return { selector: labelSelectorMatcher(t.labelSelector ? ls : undefined), namespaces, nsSelector, topologyKey: t.topologyKey, weight, sig };
 }
 
 /** Labels of a namespace by name (undefined when unknown). */

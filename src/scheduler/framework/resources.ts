@@ -1,6 +1,6 @@
 // Resource accounting for scheduling: pod requests (init containers, sidecars, overhead) and sums.
 import type { Container, Pod, ResourceList } from '../../api/types/core.js';
-import { milliOf, valueOf } from '../util/quantity.js';
+import { intValue, milliValue } from '../../api/quantity.js';
 
 /** Upstream defaults used for scoring a container that requests no cpu/memory. */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
@@ -18,7 +18,7 @@ export class Resource {
   /** Contract: reads a ResourceList ("cpu", "memory", "ephemeral-storage", "pods", others scalar). */
   static from(list: ResourceList | undefined): Resource {
     const r = new Resource();
-    if (list) for (const [k, v] of Object.entries(list)) r.set(k, k === 'cpu' ? milliOf(v) : valueOf(v));
+    if (list) for (const [k, v] of Object.entries(list)) r.set(k, k === 'cpu' ? milliValue(String(v)) : intValue(String(v)));
     return r;
   }
 

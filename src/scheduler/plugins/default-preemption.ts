@@ -8,7 +8,7 @@ import { Code, Status, type CycleState, type Handle, type PostFilterPlugin } fro
 import type { NodeInfo } from '../framework/node-info.js';
 import { podPriority, type PodInfo } from '../framework/pod-info.js';
 import { podInfoOf } from '../framework/runtime.js';
-import { compileLabelSelector } from '../util/selector.js';
+import { labelSelectorMatcher } from '../../api/labels.js';
 
 export const DEFAULT_PREEMPTION = 'DefaultPreemption';
 export const MSG_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
@@ -27,7 +27,7 @@ export interface Candidate { node: string; victims: PodInfo[]; numPDBViolations?
  */
 export function filterPodsWithPDBViolation(pods: PodInfo[], pdbs: PodDisruptionBudget[]): { violating: PodInfo[]; nonViolating: PodInfo[] } {
   const allowed = pdbs.map((p) => p.status?.disruptionsAllowed ?? 0);
-  const selectors = pdbs.map((p) => compileLabelSelector(p.spec.selector));
+  const selectors = pdbs.map((p) => labelSelectorMatcher(p.spec.selector));
   const violating: PodInfo[] = [];
   const nonViolating: PodInfo[] = [];
   for (const pi of pods) {

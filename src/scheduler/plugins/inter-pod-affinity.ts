@@ -4,6 +4,7 @@ import type { Pod } from '../../api/types/core.js';
 import { MAX_NODE_SCORE, Status, type FilterPlugin, type Handle, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StateData } from '../framework/interface.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { termMatches, type AffinityTerm, type NamespaceLabels, type PodInfo } from '../framework/pod-info.js';
+import { LayeredCounts } from './helpers/layered-counts.js';
 import { MatchCache } from './helpers/match-cache.js';
 import { TopologyIndex } from './helpers/topology-index.js';
 
@@ -15,29 +16,9 @@ export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existin
 const PRE_FILTER_KEY = 'PreFilter' + INTER_POD_AFFINITY;
 const PRE_SCORE_KEY = 'PreScore' + INTER_POD_AFFINITY;
 
-/** Counts of matching pods per topology domain: topologyKey → value → count. */
-class Counts {
-  m = new Map<string, Map<string, number>>();
-  add(key: string, value: string, n: number): void {
-    let vs = this.m.get(key);
-    if (!vs) this.m.set(key, (vs = new Map()));
-    const v = (vs.get(value) ?? 0) + n;
-    if (v === 0) vs.delete(value);
-    else vs.set(value, v);
-    if (vs.size === 0) this.m.delete(key);
-  }
-  /** Adds per-value counts of one topology key. */
-  merge(key: string, counts: Map<string, number>): void {
-    if (counts.size === 0) return;
-    if (!this.m.has(key)) { this.m.set(key, new Map(counts)); return; }
-    for (const [v, n] of counts) this.add(key, v, n);
-  }
-  get(key: string, value: string | undefined): number { return value === undefined ? 0 : this.m.get(key)?.get(value) ?? 0; }
-  clone(): Counts { const c = new Counts(); for (const [k, vs] of this.m) c.m.set(k, new Map(vs)); return c; }
-}
-
+/** Per-cycle counts; their shared layers are the TopologyIndex's maps, valid for this cycle only. */
 class PreFilterState implements StateData {
-  constructor(public existingAnti: Counts, public affinity: Counts, public anti: Counts, public pi: PodInfo, public ns: NamespaceLabels) {}
+  constructor(public existingAnti: LayeredCounts, public affinity: LayeredCounts, public anti: LayeredCounts, public pi: PodInfo, public ns: NamespaceLabels) {}
   clone(): PreFilterState { return new PreFilterState(this.existingAnti.clone(), this.affinity.clone(), this.anti.clone(), this.pi, this.ns); }
 }
 
@@ -53,7 +34,7 @@ const pairOf = (ni: NodeInfo, key: string): string | undefined => {
 };
 
 /** Existing pod's required anti-affinity terms that match the incoming pod → counts on its node's domains. */
-function addExistingAnti(c: Counts, existing: PodInfo, incoming: Pod, ni: NodeInfo, sign: number, ns: NamespaceLabels): void {
+function addExistingAnti(c: LayeredCounts, existing: PodInfo, incoming: Pod, ni: NodeInfo, sign: number, ns: NamespaceLabels): void {
   for (const t of existing.requiredAntiAffinity) {
     if (!termMatches(t, incoming, ns)) continue;
     const v = labelOf(ni, t.topologyKey);
@@ -62,7 +43,7 @@ function addExistingAnti(c: Counts, existing: PodInfo, incoming: Pod, ni: NodeIn
 }
 
 /** Incoming pod's terms vs an existing pod: affinity counts only when every affinity term matches. */
-function addIncoming(st: { affinity: Counts; anti: Counts; ns: NamespaceLabels }, pi: PodInfo, existing: Pod, ni: NodeInfo, sign: number): void {
+function addIncoming(st: { affinity: LayeredCounts; anti: LayeredCounts; ns: NamespaceLabels }, pi: PodInfo, existing: Pod, ni: NodeInfo, sign: number): void {
   if (pi.requiredAffinity.length && pi.requiredAffinity.every((t) => termMatches(t, existing, st.ns))) {
     for (const t of pi.requiredAffinity) { const v = labelOf(ni, t.topologyKey); if (v !== undefined) st.affinity.add(t.topologyKey, v, sign); }
   }
@@ -93,7 +74,7 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
       const snap = handle.snapshot();
       const ns: NamespaceLabels = (n) => snap.namespaceLabels(n);
       cache.sync(snap.namespaceGeneration());
-      const st = new PreFilterState(new Counts(), new Counts(), new Counts(), pi, ns);
+      const st = new PreFilterState(new LayeredCounts(), new LayeredCounts(), new LayeredCounts(), pi, ns);
       // 1. existing pods' anti-affinity terms that select the incoming pod (indexed across cycles by
       //    the incoming pod's namespace and labels, which decide every such match)
       const existing = index.counts(snap, 'existing:' + pi.labelsKey, (ni) => {
@@ -107,7 +88,7 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
         }
         return out;
       });
-      for (const [tk, vs] of existing) st.existingAnti.merge(tk, vs);
+      for (const [tk, vs] of existing) st.existingAnti.addShared(tk, vs);
       // 2. the incoming pod's terms: matching pods per topology value (indexed across cycles)
       const one = (tk: string, n: number) => (n ? new Map([[tk, n]]) : undefined);
       if (pi.requiredAffinity.length) {
@@ -117,12 +98,12 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
           const countAll = (ni: NodeInfo) => one(tk, cache.count(ni, allSig, ni.pods, (e) => pi.requiredAffinity.every((t) => termMatches(t, e.pod, ns))));
           const c = index.counts(snap, `${allSig}\u0000${tk}`, countAll).get(tk);
           // every term adds the node's count under its own key (terms sharing a key add twice, as before)
-          if (c) for (const t of pi.requiredAffinity) if (t.topologyKey === tk) st.affinity.merge(tk, c);
+          if (c) for (const t of pi.requiredAffinity) if (t.topologyKey === tk) st.affinity.addShared(tk, c);
         }
       }
       for (const t of pi.requiredAntiAffinity) {
         const c = index.counts(snap, `${t.sig}\u0000${t.topologyKey}`, (ni) => one(t.topologyKey, cache.count(ni, t.sig, ni.pods, (e) => termMatches(t, e.pod, ns)))).get(t.topologyKey);
-        if (c) st.anti.merge(t.topologyKey, c);
+        if (c) st.anti.addShared(t.topologyKey, c);
       }
       state.write(PRE_FILTER_KEY, st);
       return { status: Status.OK };
@@ -150,15 +131,15 @@ export function newInterPodAffinity(_args: unknown, handle: Handle): PreFilterPl
           if (st.affinity.get(t.topologyKey, labelOf(ni, t.topologyKey)) <= 0) { ok = false; break; }
         }
         if (!ok) {
-          const selfMatch = st.affinity.m.size === 0 && pi.requiredAffinity.every((t) => termMatches(t, pod, st.ns) && labelOf(ni, t.topologyKey) !== undefined);
+          const selfMatch = st.affinity.isEmpty() && pi.requiredAffinity.every((t) => termMatches(t, pod, st.ns) && labelOf(ni, t.topologyKey) !== undefined);
           if (!selfMatch) return Status.unresolvable(ERR_REASON_AFFINITY);
         }
       }
       for (const t of pi.requiredAntiAffinity) {
         if (st.anti.get(t.topologyKey, labelOf(ni, t.topologyKey)) > 0) return Status.unschedulable(ERR_REASON_ANTI_AFFINITY);
       }
-      if (st.existingAnti.m.size) {
-        for (const k of st.existingAnti.m.keys()) if (st.existingAnti.get(k, labelOf(ni, k)) > 0) return Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
+      if (!st.existingAnti.isEmpty()) {
+        for (const k of st.existingAnti.keys()) if (st.existingAnti.get(k, labelOf(ni, k)) > 0) return Status.unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
       }
       return Status.OK;
     },

@@ -4,7 +4,7 @@ import type { Pod, TopologySpreadConstraint } from '../../api/types/core.js';
 import { MAX_NODE_SCORE, Status, type FilterPlugin, type Handle, type PluginArgs, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StateData } from '../framework/interface.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import type { PodInfo } from '../framework/pod-info.js';
-import { compileLabelSelector, type LabelMatcher } from '../util/selector.js';
+import { labelSelectorMatcher, type LabelMatcher } from '../../api/labels.js';
 import { MatchCache } from './helpers/match-cache.js';
 import { podMatchesNodeSelectorAndAffinity } from './node-affinity.js';
 
@@ -39,7 +39,7 @@ function compile(pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway', defaults: T
       return {
         sig: JSON.stringify(c.labelSelector ? ls : null),
         maxSkew: c.maxSkew, key: c.topologyKey, minDomains: c.minDomains ?? 1,
-        selector: compileLabelSelector(c.labelSelector ? ls : undefined),
+        selector: labelSelectorMatcher(c.labelSelector ? ls : undefined),
         honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor', honorTaints: c.nodeTaintsPolicy === 'Honor',
       };
     });
@@ -47,7 +47,7 @@ function compile(pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway', defaults: T
   if (!defaults || when !== 'ScheduleAnyway') return [];
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
   if (!owner || Object.keys(labels).length === 0) return [];
-  const selector = compileLabelSelector({ matchLabels: labels });
+  const selector = labelSelectorMatcher({ matchLabels: labels });
   const sig = JSON.stringify({ matchLabels: labels });
   return defaults.filter((c) => c.whenUnsatisfiable === when).map((c) => ({ sig, maxSkew: c.maxSkew, key: c.topologyKey, minDomains: 1, selector, honorAffinity: true, honorTaints: false }));
 }
