@@ -90,10 +90,13 @@ export async function run(argv: string[]): Promise<number> {
     // 1. container runtime and images
     out.write('preparing containerd and the local image registry\n');
     const rt = { root: ROOT, stateDir, runDir, out, logger: log, clock: realClock };
-    await prepare('containerd', rt);
+    const ownContainerd = await prepare('containerd', rt);
     await prepare('registry', rt);
     const cri = new CriClient({ endpoint: 'unix:///run/containerd/containerd.sock', timeoutMs: 3000 });
-    keepers.push(keepContainerd({ ...rt, answers: async () => !!(await cri.version()) }, keepCtl.signal).finally(() => cri.close()));
+    // A containerd restarted for us keeps the root of the one that ran: ours under the state dir,
+    // or the host default for one that was already running (its pods live there).
+    const keepState = ownContainerd ? stateDir : undefined;
+    keepers.push(keepContainerd({ ...rt, stateDir: keepState, answers: async () => !!(await cri.version()) }, keepCtl.signal).finally(() => cri.close()));
     // 2. etcd
     out.write('starting etcd\n');
     const etcdUrl = sec.etcdUrl;

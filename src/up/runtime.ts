@@ -20,7 +20,11 @@ export type RuntimeDaemon = keyof typeof SCRIPT_PID_FILES;
 export interface RuntimeOptions {
   /** The repository root (hack/ lives there). */
   root: string;
-  stateDir: string;
+  /**
+   * KUBETS_STATE_DIR for the scripts (containerd's root lives under it); undefined runs them with
+   * the host default (/var/lib/kubets), as for a containerd this `up` found running.
+   */
+  stateDir: string | undefined;
   runDir: string;
   out: NodeJS.WritableStream;
   logger: Logger;
@@ -42,7 +46,7 @@ export async function prepare(daemon: RuntimeDaemon, o: RuntimeOptions): Promise
   const script = daemon === 'containerd' ? 'containerd.sh' : 'images.sh';
   const before = readPidFile(SCRIPT_PID_FILES[daemon]);
   const t0 = o.clock.now();
-  await exec('bash', [path.join(o.root, 'hack', script)], { env: { ...process.env, KUBETS_STATE_DIR: o.stateDir }, maxBuffer: 16 * 1024 * 1024 });
+  await exec('bash', [path.join(o.root, 'hack', script)], { env: o.stateDir ? { ...process.env, KUBETS_STATE_DIR: o.stateDir } : { ...process.env }, maxBuffer: 16 * 1024 * 1024 });
   const pid = startedPid(before, readPidFile(SCRIPT_PID_FILES[daemon]));
   if (pid === undefined) {
     o.out.write(`  using the ${daemon} already running on this host (${secs(o.clock.now() - t0)})\n`);

@@ -284,7 +284,11 @@ test('8. deleting a namespace removes everything in it (workloads of step 6 too)
   await eventually(async () => (await jsonpath(['get', 'pod', 'config-reader', '-n', 'work'], '{.status.phase}')) === 'Running', 120_000, 'config-reader running');
   assert.match(await eventually(async () => (await k.ok(['logs', '-n', 'work', 'config-reader'])) || undefined, 30_000, 'config-reader logs'), /greeting=hello password=s3cr3t\ncolor=blue\ns3cr3t/);
   await eventually(() => /work\/echo/.test(natRules()), 60_000, 'service rules for work/echo');
-  assert.ok((await sandboxes({ 'io.kubernetes.pod.namespace': 'work' })).length >= 7);
+  const workSandboxes = await sandboxes({ 'io.kubernetes.pod.namespace': 'work' });
+  if (workSandboxes.length < 7) {
+    const pods = await k.run(['get', 'pods', '-n', 'work', '-o', 'wide']);
+    assert.fail(`${workSandboxes.length} sandboxes in namespace work (want >= 7); pods:\n${pods.stdout}${pods.stderr}`);
+  }
   await k.ok(['delete', 'namespace', 'work', '--wait=false']);
   await eventually(async () => (await k.run(['get', 'namespace', 'work'])).code !== 0, 180_000, 'namespace gone');
   await eventually(async () => (await sandboxes({ 'io.kubernetes.pod.namespace': 'work' })).length === 0, 60_000, 'sandboxes gone');
