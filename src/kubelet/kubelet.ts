@@ -172,10 +172,16 @@ export class Kubelet {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  /** Enqueues every (non-mirror) pod whose status in the API is no longer the one we last wrote. */
+  /**
+   * Enqueues every terminating mirror pod (a deletion whose event was missed still ends in a new
+   * mirror) and every other pod whose status in the API is no longer the one we last wrote.
+   */
   private resyncForeignStatus(enqueue: (p: Pod) => void): void {
     for (const p of this.pods.store.list()) {
-      if (isMirrorPod(p)) continue;
+      if (isMirrorPod(p)) {
+        if (p.metadata.deletionTimestamp) enqueue(p);
+        continue;
+      }
       const mine = this.writtenStatus.get(p.metadata.uid!);
       if (mine !== undefined && mine !== stableStatusJSON(p.status)) enqueue(p);
     }
