@@ -2,7 +2,7 @@
 // itself comes from api/quota-usage.ts, shared with the quota controller), which resources a
 // recount reads, and upstream's messages.
 import type { Pod, ResourceList } from '../../../api/types/index.js';
-import { addQuantities, compareQuantities, quantityToString } from '../../../api/quantity.js';
+import { addQuantities, compareQuantities, milliValue, quantityToString } from '../../../api/quantity.js';
 import { LEGACY_COUNTS } from '../../../api/quota-usage.js';
 
 /** Containers that leave a compute resource the quota limits unset (upstream "must specify"). */
@@ -41,7 +41,13 @@ export function exceededMessage(quota: string, names: string[], hard: ResourceLi
 /** used + requested for the names in hard. */
 export function addUsage(hard: ResourceList, used: ResourceList, requested: ResourceList): ResourceList {
   const out: ResourceList = { ...used };
-  for (const k of Object.keys(hard)) if (requested[k] !== undefined) out[k] = quantityToString(addQuantities(used[k] ?? '0', requested[k]!));
+  // As upstream's Quantity.Add, a zero sum takes the format of what is added ('0' + '1Gi' = '1Gi',
+  // not '1073741824'), so admission writes the same form as the quota controller's recount.
+  for (const k of Object.keys(hard)) {
+    if (requested[k] === undefined) continue;
+    const base = used[k];
+    out[k] = quantityToString(base === undefined || milliValue(base) === 0 ? requested[k]! : addQuantities(base, requested[k]!));
+  }
   return out;
 }
 
