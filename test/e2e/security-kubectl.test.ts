@@ -18,18 +18,10 @@ import { silentLogger } from '../../src/util/logger.js';
 import type { ApiServerFixture, EtcdFixture } from '../helpers/cluster.js';
 import { startSecureApiServer, startTlsEtcd } from '../helpers/secure-cluster.js';
 import { Kubectl } from '../helpers/kubectl.js';
+import { eventually } from '../helpers/http.js';
 
 const read = (f: string) => fs.readFileSync(f);
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
-
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fn().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('kubectl and kubelet over TLS', () => {
   let dir: string;
@@ -85,7 +77,7 @@ describe('kubectl and kubelet over TLS', () => {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-view', namespace: 'default' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }],
     }));
-    await eventually('alice can list pods', async () => (await alice.run(['auth', 'can-i', 'list', 'pods', '-n', 'default'])).stdout.trim() === 'yes');
+    await eventually(async () => (await alice.run(['auth', 'can-i', 'list', 'pods', '-n', 'default'])).stdout.trim() === 'yes', 30_000, 'alice can list pods');
     assert.equal((await admin.run(['auth', 'can-i', 'list', 'pods', '--as', 'alice', '-n', 'default'])).stdout.trim(), 'yes');
     assert.equal((await alice.run(['auth', 'can-i', 'delete', 'pods', '-n', 'default'])).stdout.trim(), 'no');
     assert.equal((await alice.run(['auth', 'can-i', 'list', 'pods', '-n', 'kube-system'])).stdout.trim(), 'no');
@@ -105,8 +97,8 @@ describe('kubectl and kubelet over TLS', () => {
       tls: { cert: read(pki.certs.kubelet!.cert), key: read(pki.certs.kubelet!.key), clientCA: read(pki.ca.cert) },
     });
     kubeletDone = kubelet.start(stop.signal);
-    await eventually('kubelet registered its node', async () => (await admin.run(['get', 'node', 'sec-node'])).code === 0);
-    await eventually('kubelet listening', async () => kubelet!.port > 0);
+    await eventually(async () => (await admin.run(['get', 'node', 'sec-node'])).code === 0, 30_000, 'kubelet registered its node');
+    await eventually(async () => kubelet!.port > 0, 30_000, 'kubelet listening');
     const get = (p: string, cert?: KeyPair) => new Promise<{ code: number; body: string }>((resolve, reject) => {
       https.get({ host: '127.0.0.1', port: kubelet!.port, path: p, ca: ca.certPem, cert: cert?.certPem, key: cert?.keyPem }, (res) => {
         let body = '';
@@ -140,7 +132,7 @@ describe('kubectl and kubelet over TLS', () => {
     fake.streamingBase = `http://127.0.0.1:${(streaming.address() as { port: number }).port}`;
     try {
       await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell', namespace: 'default' }, spec: { nodeName: 'sec-node', containers: [{ name: 'c', image: 'busybox' }] } }));
-      await eventually('pod running', async () => JSON.parse(await admin.ok(['get', 'pod', 'shell', '-o', 'json'])).status?.phase === 'Running');
+      await eventually(async () => JSON.parse(await admin.ok(['get', 'pod', 'shell', '-o', 'json'])).status?.phase === 'Running', 30_000, 'pod running');
       const ca = read(pki.ca.cert);
       const url = new URL(api.url);
       const upgrade = (auth: { cert?: string; key?: string; token?: string }, method = 'POST') => new Promise<{ code: number; echo?: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
@@ -173,7 +165,7 @@ describe('kubectl and kubelet over TLS', () => {
       // `get` on pods/exec is not enough for a stream that arrives as GET (a websocket upgrade)
       await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'exec-get', namespace: 'default' }, rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }] }));
       await admin.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-exec-get', namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exec-get' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }] }));
-      await eventually('alice may get pods/exec', async () => (await alice.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'exec', '-n', 'default'])).stdout.trim() === 'yes');
+      await eventually(async () => (await alice.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'exec', '-n', 'default'])).stdout.trim() === 'yes', 30_000, 'alice may get pods/exec');
       assert.equal((await upgrade({ token: 'alice-token' }, 'GET')).code, 403);
       assert.equal((await upgrade({ cert: pair('admin').certPem, key: pair('admin').keyPem }, 'GET')).code, 101);
     } finally {
